@@ -1,0 +1,203 @@
+"""The :class:`RespKit` extension: app-wide configuration and guarantees."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+import typing as t
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ._http import check_bool, check_field_value, check_positive_int, check_token
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Mapping
+
+    from flask import Flask
+
+
+def _check_origins(key: str, value: object) -> object:
+    if value == "*" or isinstance(value, str) or callable(value):
+        return value
+    if isinstance(value, (bytes, t.Mapping)) or not isinstance(value, t.Iterable):
+        raise TypeError(
+            f"{key} must be '*', an origin, an iterable of origins and regexes,"
+            f" or a callable, got {value!r}"
+        )
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, (str, re.Pattern)):
+            raise TypeError(f"{key} items must be str or re.Pattern, got {item!r}")
+    return items
+
+
+def _check_tokens(key: str, value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, t.Iterable):
+        raise TypeError(f"{key} must be a list of header names or methods")
+    return tuple(check_token(key, v) for v in value)
+
+
+def _check_allow_headers(key: str, value: object) -> object:
+    return "*" if value == "*" else _check_tokens(key, value)
+
+
+def _check_max_age(key: str, value: object) -> int | None:
+    if isinstance(value, datetime.timedelta):
+        value = int(value.total_seconds())
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            f"{key} must be an int of seconds or a timedelta, got {value!r}"
+        )
+    if value < 0:
+        raise ValueError(f"{key} must not be negative, got {value!r}")
+    return value
+
+
+def _check_resources(key: str, value: object) -> Mapping[str, Mapping[str, t.Any]]:
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, t.Mapping):
+        raise TypeError(f"{key} must be a dict of path pattern to CORS options")
+    for pattern, options in value.items():
+        if not isinstance(pattern, str):
+            raise TypeError(f"{key} patterns must be str, got {pattern!r}")
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ValueError(f"{key} pattern {pattern!r} is not a regex: {e}") from None
+        if not isinstance(options, t.Mapping):
+            raise TypeError(f"{key}[{pattern!r}] must be a dict of CORS options")
+    return MappingProxyType(dict(value))
+
+
+def _check_dialect(key: str, value: object) -> object:
+    if isinstance(value, str):
+        if value not in csv.list_dialects():
+            raise ValueError(
+                f"{key} must be one of {sorted(csv.list_dialects())} or a"
+                f" csv.Dialect, got {value!r}"
+            )
+        return value
+    if isinstance(value, type) and issubclass(value, csv.Dialect):
+        return value
+    raise TypeError(f"{key} must be a dialect name or a csv.Dialect, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``RESPKIT_*`` configuration key.
+
+    :param key: The config key.
+    :param default: The built-in default.
+    :param check: ``(key, value) -> normalized value``; raises ``TypeError`` or
+        ``ValueError`` naming the key when the value is bad.
+    """
+
+    key: str
+    default: t.Any
+    check: Callable[[str, t.Any], t.Any]
+
+
+#: Every configuration key the kit reads, with its default and validation.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("RESPKIT_CORS_ORIGINS", "*", _check_origins),
+    Setting("RESPKIT_CORS_METHODS", None, _check_tokens),
+    Setting("RESPKIT_CORS_ALLOW_HEADERS", "*", _check_allow_headers),
+    Setting("RESPKIT_CORS_EXPOSE_HEADERS", None, _check_tokens),
+    Setting("RESPKIT_CORS_ALLOW_CREDENTIALS", False, check_bool),
+    Setting("RESPKIT_CORS_MAX_AGE", None, _check_max_age),
+    Setting("RESPKIT_CORS_ALLOW_PRIVATE_NETWORK", False, check_bool),
+    Setting("RESPKIT_CORS_RESOURCES", None, _check_resources),
+    Setting("RESPKIT_AUTH_CHALLENGE_401", True, check_bool),
+    Setting("RESPKIT_AUTH_SCHEME", "Basic", check_token),
+    Setting("RESPKIT_AUTH_REALM", "Authentication Required", check_field_value),
+    Setting("RESPKIT_CSV_BOM", False, check_bool),
+    Setting("RESPKIT_CSV_ESCAPE_FORMULAS", True, check_bool),
+    Setting("RESPKIT_CSV_DIALECT", "excel", _check_dialect),
+    Setting("RESPKIT_PER_PAGE", 20, check_positive_int),
+    Setting("RESPKIT_MAX_PER_PAGE", 100, check_positive_int),
+)
+
+
+def _validate(values: Mapping[str, t.Any]) -> Mapping[str, t.Any]:
+    checked = {s.key: s.check(s.key, values[s.key]) for s in SETTINGS}
+    if checked["RESPKIT_PER_PAGE"] > checked["RESPKIT_MAX_PER_PAGE"]:
+        raise ValueError(
+            "RESPKIT_PER_PAGE must not exceed RESPKIT_MAX_PER_PAGE"
+            f" ({checked['RESPKIT_PER_PAGE']} > {checked['RESPKIT_MAX_PER_PAGE']})"
+        )
+    return MappingProxyType(checked)
+
+
+#: The validated built-in defaults, used when the extension is not registered.
+DEFAULTS: Mapping[str, t.Any] = _validate({s.key: s.default for s in SETTINGS})
+
+
+@dataclass(frozen=True)
+class State:
+    """What :class:`RespKit` keeps for one app, at ``app.extensions["respkit"]``."""
+
+    #: The extension object that was registered.
+    extension: RespKit
+    #: The app's validated ``RESPKIT_*`` settings (read-only).
+    settings: Mapping[str, t.Any]
+
+
+def settings_for(app: Flask) -> Mapping[str, t.Any]:
+    """The validated ``RESPKIT_*`` settings of ``app``.
+
+    :return: The settings validated at :meth:`RespKit.init_app`, or the
+        built-in :data:`DEFAULTS` when the extension is not registered.
+    """
+    state = app.extensions.get("respkit")
+    return state.settings if isinstance(state, State) else DEFAULTS
+
+
+class RespKit:
+    """The flask-respkit extension.
+
+    ::
+
+        respkit = RespKit()
+        respkit.init_app(app)   # or RespKit(app)
+
+    Registering it is optional: every decorator works without it, with the
+    built-in defaults. Registered, it gives decorators the app's ``RESPKIT_*``
+    configuration as their defaults.
+
+    :param app: An app to register with right away.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Register the extension with ``app``.
+
+        Sets every ``RESPKIT_*`` key the app's config lacks to its default
+        (``app.config.setdefault``) and validates them all.
+
+        :param app: The Flask app.
+        :raise RuntimeError: The extension is already registered on ``app``.
+        :raise ValueError: A config value is wrong (the message names the key).
+        :raise TypeError: A config value has the wrong type (named likewise).
+        """
+        if "respkit" in app.extensions:
+            raise RuntimeError(
+                "flask-respkit is already registered on this app; call"
+                " init_app once per app."
+            )
+        for setting in SETTINGS:
+            app.config.setdefault(setting.key, setting.default)
+        settings = _validate(app.config)
+        app.extensions["respkit"] = State(extension=self, settings=settings)
