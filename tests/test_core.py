@@ -1,0 +1,426 @@
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from flask import Blueprint, Flask, Response, abort, request
+from flask.views import MethodView
+
+from flask_respkit import RespKit, response_decorator
+from flask_respkit.core import (
+    OptionsRoutedView,
+    ResponseDecorator,
+    Step,
+    steps_of,
+)
+
+
+@response_decorator
+def tag(response: Response) -> None:
+    response.headers.add("X-Tag", "tag")
+
+
+@response_decorator(errors=True)
+def tag_errors(response: Response) -> None:
+    response.headers.add("X-Err", "yes")
+
+
+def stream() -> t.Iterator[str]:
+    yield "a"
+    yield "b"
+
+
+@pytest.mark.parametrize(
+    ("rv", "status", "body", "extra"),
+    [
+        ("text", 200, b"text", {}),
+        (b"bytes", 200, b"bytes", {}),
+        ({"a": 1}, 200, b'{"a":1}\n', {}),
+        ([1, 2], 200, b"[1,2]\n", {}),
+        (("made", 201), 201, b"made", {}),
+        (("hdr", {"X-View": "v"}), 200, b"hdr", {"X-View": "v"}),
+        (("both", 202, {"X-View": "v"}), 202, b"both", {"X-View": "v"}),
+        (Response("resp", status=203), 203, b"resp", {}),
+    ],
+)
+def test_every_return_form_is_made_a_response(
+    app: Flask,
+    client: t.Any,
+    rv: t.Any,
+    status: int,
+    body: bytes,
+    extra: dict[str, str],
+) -> None:
+    @app.get("/")
+    @tag
+    def view() -> t.Any:
+        return rv
+
+    r = client.get("/")
+    assert r.status_code == status
+    assert r.data == body
+    assert r.headers["X-Tag"] == "tag"
+    for name, value in extra.items():
+        assert r.headers[name] == value
+
+
+def test_generator_return_streams(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag
+    def view() -> t.Any:
+        return stream()
+
+    r = client.get("/")
+    assert r.data == b"ab"
+    assert r.headers["X-Tag"] == "tag"
+
+
+def test_mutator_may_return_a_new_response(app: Flask, client: t.Any) -> None:
+    @response_decorator
+    def replace(response: Response) -> Response:
+        return Response("replaced", status=418)
+
+    @app.get("/")
+    @replace
+    def view() -> str:
+        return "original"
+
+    r = client.get("/")
+    assert (r.status_code, r.data) == (418, b"replaced")
+
+
+def test_wrapper_keeps_name_doc_wrapped_and_routing_attributes() -> None:
+    def view() -> str:
+        """The docstring."""
+        return ""
+
+    view.methods = ["GET", "POST"]  # type: ignore[attr-defined]
+    view.required_methods = {"PUT"}  # type: ignore[attr-defined]
+    view.provide_automatic_options = False  # type: ignore[attr-defined]
+    wrapped = tag(view)
+    assert wrapped.__name__ == "view"
+    assert wrapped.__doc__ == "The docstring."
+    assert wrapped.__wrapped__ is view  # type: ignore[attr-defined]
+    assert wrapped.methods == ["GET", "POST"]  # type: ignore[attr-defined]
+    assert wrapped.required_methods == {"PUT"}  # type: ignore[attr-defined]
+    assert wrapped.provide_automatic_options is False  # type: ignore[attr-defined]
+
+
+def test_routing_attributes_reach_flask(app: Flask, client: t.Any) -> None:
+    def view() -> str:
+        return request.method
+
+    view.methods = ["POST"]  # type: ignore[attr-defined]
+    view.provide_automatic_options = False  # type: ignore[attr-defined]
+    app.add_url_rule("/", view_func=tag(view))
+    assert client.post("/").data == b"POST"
+    assert client.get("/").status_code == 405
+    assert client.options("/").status_code == 405
+
+
+def test_async_view(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag
+    @tag_errors
+    async def view() -> dict[str, int]:
+        return {"n": 1}
+
+    r = client.get("/")
+    assert r.json == {"n": 1}
+    assert r.headers["X-Tag"] == "tag"
+    assert r.headers["X-Err"] == "yes"
+
+
+def test_async_view_error_is_reached(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag_errors
+    async def view() -> str:
+        abort(409)
+
+    r = client.get("/")
+    assert (r.status_code, r.headers["X-Err"]) == (409, "yes")
+
+
+def test_blueprint_and_add_url_rule(app: Flask, client: t.Any) -> None:
+    bp = Blueprint("bp", __name__)
+
+    @bp.get("/in-bp")
+    @tag
+    def in_bp() -> str:
+        return "bp"
+
+    def plain() -> str:
+        return "plain"
+
+    app.register_blueprint(bp, url_prefix="/b")
+    app.add_url_rule("/plain", view_func=tag(plain))
+    assert client.get("/b/in-bp").headers["X-Tag"] == "tag"
+    assert client.get("/plain").headers["X-Tag"] == "tag"
+
+
+def test_method_view_decorators(app: Flask, client: t.Any) -> None:
+    class Items(MethodView):
+        decorators: t.ClassVar = [tag]
+
+        def get(self) -> str:
+            return "get"
+
+        def post(self) -> tuple[str, int]:
+            return "post", 201
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    assert client.get("/items").headers["X-Tag"] == "tag"
+    r = client.post("/items")
+    assert (r.status_code, r.headers["X-Tag"]) == (201, "tag")
+
+
+def test_error_handler_function(app: Flask, client: t.Any) -> None:
+    @app.errorhandler(404)
+    @tag
+    def not_found(e: Exception) -> tuple[dict[str, str], int]:
+        return {"error": "missing"}, 404
+
+    r = client.get("/nowhere")
+    assert r.status_code == 404
+    assert r.json == {"error": "missing"}
+    assert r.headers["X-Tag"] == "tag"
+
+
+def test_same_decorator_stacked_twice_applies_once(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag
+    @tag_errors
+    @tag
+    def view() -> str:
+        return ""
+
+    assert client.get("/").headers.getlist("X-Tag") == ["tag"]
+    assert len(steps_of(view)) == 2
+
+
+def test_inner_decorator_applies_first(app: Flask, client: t.Any) -> None:
+    @response_decorator
+    def first(response: Response) -> None:
+        response.headers.add("X-Order", "inner")
+
+    @response_decorator
+    def second(response: Response) -> None:
+        response.headers.add("X-Order", "outer")
+
+    @app.get("/")
+    @second
+    @first
+    def view() -> str:
+        return ""
+
+    assert client.get("/").headers.getlist("X-Order") == ["inner", "outer"]
+    assert steps_of(view) == (first, second)
+
+
+def test_errors_true_reaches_abort_and_handlers_still_run(
+    app: Flask, client: t.Any
+) -> None:
+    @app.errorhandler(404)
+    def not_found(e: Exception) -> tuple[str, int]:
+        return "handled", 404
+
+    @app.get("/")
+    @tag_errors
+    def view() -> str:
+        abort(404)
+
+    r = client.get("/")
+    assert (r.status_code, r.data) == (404, b"handled")
+    assert r.headers["X-Err"] == "yes"
+
+
+def test_errors_true_reaches_uncaught_exception_500(app: Flask) -> None:
+    app.config["TESTING"] = False
+    handled = []
+
+    @app.errorhandler(500)
+    def server_error(e: Exception) -> tuple[str, int]:
+        handled.append(e)
+        return "oops", 500
+
+    @app.get("/")
+    @tag_errors
+    def view() -> str:
+        raise RuntimeError("boom")
+
+    r = app.test_client().get("/")
+    assert (r.status_code, r.data) == (500, b"oops")
+    assert r.headers["X-Err"] == "yes"
+    assert len(handled) == 1
+
+
+def test_errors_true_reaches_default_500(app: Flask) -> None:
+    app.config["TESTING"] = False
+
+    @app.get("/")
+    @tag_errors
+    def view() -> str:
+        raise RuntimeError("boom")
+
+    r = app.test_client().get("/")
+    assert r.status_code == 500
+    assert r.headers["X-Err"] == "yes"
+
+
+def test_errors_true_still_propagates_in_testing(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag_errors
+    def view() -> str:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        client.get("/")
+
+
+def test_errors_false_leaves_error_responses_alone(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag
+    def view() -> str:
+        abort(404)
+
+    r = client.get("/")
+    assert r.status_code == 404
+    assert "X-Tag" not in r.headers
+
+
+def test_error_response_is_edited_once_per_decorator(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag_errors
+    def view() -> str:
+        abort(400)
+
+    assert client.get("/").headers.getlist("X-Err") == ["yes"]
+
+
+def test_response_decorator_needs_a_callable() -> None:
+    with pytest.raises(TypeError, match="callable"):
+        response_decorator("nope")  # type: ignore[call-overload]
+
+
+def test_decorating_a_non_callable_fails() -> None:
+    with pytest.raises(TypeError, match="view function"):
+        tag(42)  # type: ignore[type-var]
+
+
+class _CountingDecorator(ResponseDecorator):
+    """Reads RESPKIT_PER_PAGE as a stand-in for any config-dependent option."""
+
+    def __init__(self, per_page: int | None = None) -> None:
+        super().__init__()
+        self.per_page = per_page
+        self.resolved: list[Flask] = []
+
+    def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
+        self.resolved.append(app)
+        value = self.per_page or settings["RESPKIT_PER_PAGE"]
+
+        class _Step(Step):
+            def apply(self, response: Response) -> Response:
+                response.headers["X-Per-Page"] = str(value)
+                return response
+
+        return _Step()
+
+
+def test_resolution_order_explicit_then_config_then_default() -> None:
+    configured = Flask("configured")
+    configured.config["RESPKIT_PER_PAGE"] = 7
+    RespKit(configured)
+    unregistered = Flask("unregistered")
+    unregistered.config["RESPKIT_PER_PAGE"] = 7  # ignored without the extension
+    from_config, explicit = _CountingDecorator(), _CountingDecorator(per_page=3)
+    for app in (configured, unregistered):
+        app.add_url_rule("/c", "c", from_config(lambda: ""))
+        app.add_url_rule("/e", "e", explicit(lambda: ""))
+
+    def per_page(app: Flask, path: str) -> str:
+        return app.test_client().get(path).headers["X-Per-Page"]
+
+    assert per_page(configured, "/c") == "7"
+    assert per_page(unregistered, "/c") == "20"
+    assert per_page(configured, "/e") == "3"
+    assert per_page(unregistered, "/e") == "3"
+
+
+def test_resolved_once_per_app_not_per_request() -> None:
+    deco = _CountingDecorator()
+    apps = [Flask("a"), Flask("b")]
+    for app in apps:
+        app.add_url_rule("/", "v", deco(lambda: ""))
+    for _ in range(3):
+        for app in apps:
+            app.test_client().get("/")
+    assert deco.resolved == apps
+
+
+class _Preflight(ResponseDecorator):
+    routes_options = True
+
+    def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
+        class _Step(Step):
+            def before(self, kwargs: dict[str, t.Any]) -> Response | None:
+                if request.method == "OPTIONS":
+                    return Response("answered", status=204)
+                return None
+
+        return _Step()
+
+
+def test_routes_options_reaches_function_view(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @tag
+    @_Preflight()
+    def view() -> str:
+        return "view"
+
+    r = client.options("/")
+    assert r.status_code == 204
+    assert r.headers["X-Tag"] == "tag"
+    assert client.get("/").data == b"view"
+
+
+def test_routes_options_survives_method_view_as_view(app: Flask, client: t.Any) -> None:
+    class Items(MethodView):
+        decorators: t.ClassVar = [_Preflight(), tag]
+
+        def get(self) -> str:
+            return "get"
+
+    view = Items.as_view("items")
+    assert isinstance(view, OptionsRoutedView)
+    assert view.provide_automatic_options is False
+    assert view.declared_automatic_options is None
+    assert "OPTIONS" in view.required_methods
+    app.add_url_rule("/items", view_func=view)
+    assert client.options("/items").status_code == 204
+    assert client.get("/items").data == b"get"
+
+
+def test_routes_options_async_view(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @_Preflight()
+    async def view() -> str:
+        return "view"
+
+    assert client.options("/").status_code == 204
+    assert client.get("/").data == b"view"
+
+
+def test_options_routed_view_keeps_identity() -> None:
+    def view() -> str:
+        """Doc."""
+        return ""
+
+    view.required_methods = {"PUT"}  # type: ignore[attr-defined]
+    wrapped = _Preflight()(view)
+    assert isinstance(wrapped, OptionsRoutedView)
+    assert wrapped.__wrapped__ is view  # type: ignore[attr-defined]
+    assert (wrapped.__name__, wrapped.__doc__) == ("view", "Doc.")  # type: ignore[attr-defined]
+    assert wrapped.required_methods == {"PUT", "OPTIONS"}
+    wrapped.required_methods = {"PATCH"}
+    assert wrapped.required_methods == {"PATCH", "OPTIONS"}
