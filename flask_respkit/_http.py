@@ -9,11 +9,22 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     from werkzeug.datastructures import Headers
+    from werkzeug.sansio.request import Request
 
 #: RFC 9110 §5.6.2 ``token``.
 TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 #: Control characters a field value must not hold (RFC 9110 §5.5); HTAB is allowed.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def is_preflight(request: Request) -> bool:
+    """Whether ``request`` is a CORS preflight: ``OPTIONS`` with both ``Origin``
+    and ``Access-Control-Request-Method`` (Fetch standard, CORS-preflight request).
+    """
+    if request.method != "OPTIONS":
+        return False
+    headers = request.headers
+    return "Origin" in headers and "Access-Control-Request-Method" in headers
 
 
 def check_token(option: str, value: object) -> str:
