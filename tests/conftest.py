@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import typing as t
-
 import pytest
 from flask import Flask
 
@@ -9,12 +7,12 @@ from flask_respkit import RespKit
 
 
 @pytest.fixture
-def app() -> t.Iterator[Flask]:
+def app() -> Flask:
     """A fresh app with the extension registered, for pytest-flask's ``client``."""
     app = Flask(__name__)
     app.config["TESTING"] = True
     RespKit(app)
-    yield app
+    return app
 
 
 @pytest.fixture
