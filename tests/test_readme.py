@@ -15,7 +15,7 @@ def _python_blocks() -> list[str]:
 
 
 def test_quick_example_runs_as_described() -> None:
-    namespace: dict[str, object] = {}
+    namespace: dict[str, object] = {"__name__": "readme_example"}
     exec(_python_blocks()[0], namespace)
     app = namespace["app"]
     assert isinstance(app, Flask)
