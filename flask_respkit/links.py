@@ -1,4 +1,7 @@
-"""Links: :func:`created` and the URL resolution shared by link headers."""
+"""Links: :func:`link_header`, :func:`created`, and the URL resolution they
+share with :func:`~flask_respkit.paginate`. :class:`Link` lives in
+:mod:`flask_respkit._linkvalue` and :class:`Pagination` in
+:mod:`flask_respkit.pagination`; both are re-exported here."""
 
 from __future__ import annotations
 
@@ -10,7 +13,20 @@ from flask import Response, current_app, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from ._http import check_field_value
+from ._linkvalue import Link, append_links, check_rel, link_uri
 from .core import F, StaticDecorator
+from .pagination import Pagination, paginate
+
+__all__ = [
+    "Link",
+    "Pagination",
+    "Target",
+    "check_target",
+    "created",
+    "link_header",
+    "paginate",
+    "resolve_target",
+]
 
 #: A URL target: a URL, an endpoint name, or a callable of the response.
 Target = t.Union[str, t.Callable[[Response], t.Optional[str]]]
@@ -18,12 +34,16 @@ Target = t.Union[str, t.Callable[[Response], t.Optional[str]]]
 _ENDPOINT = re.compile(r"[A-Za-z_][\w.\-]*")
 
 
+def _is_endpoint(target: str) -> bool:
+    return "/" not in target and ":" not in target and target[:1] not in "?#"
+
+
 def check_target(option: str, target: object) -> Target:
     """Validate a URL target when a decorator is made.
 
-    A string with no ``/`` and no ``:`` is an endpoint name; any other string
-    is a URL (made absolute against the request URL); a callable is called
-    with the response.
+    A string with no ``/`` and no ``:``, not starting with ``?`` or ``#``, is
+    an endpoint name; any other string is a URL (made absolute against the
+    request URL); a callable is called with the response.
 
     :raise TypeError: ``target`` is neither a string nor callable.
     :raise ValueError: A string is empty or holds control characters.
@@ -34,7 +54,7 @@ def check_target(option: str, target: object) -> Target:
     target = t.cast(str, target).strip()
     if not target:
         raise ValueError(f"{option} must not be empty")
-    if "/" not in target and ":" not in target and not _ENDPOINT.fullmatch(target):
+    if _is_endpoint(target) and not _ENDPOINT.fullmatch(target):
         raise ValueError(
             f"{option} must be a URL (containing '/') or an endpoint name,"
             f" got {target!r}"
@@ -68,11 +88,91 @@ def resolve_target(target: Target, response: Response) -> str | None:
             raise TypeError(
                 f"a link target callable must return a str or None, got {url!r}"
             )
-    elif "/" not in target and ":" not in target:
+    elif _is_endpoint(target):
         return _endpoint_url(target)
     else:
         url = target
     return iri_to_uri(urljoin(request.url, url))
+
+
+#: What :func:`link_header` takes positionally.
+LinkItem = t.Union[Link, t.Callable[[Response], t.Optional[Link]]]
+
+
+class _LinkHeader(StaticDecorator):
+    def __init__(
+        self, links: tuple[LinkItem, ...], rels: tuple[tuple[str, Target], ...]
+    ) -> None:
+        self.links = links
+        self.rels = rels
+
+    def apply(self, response: Response) -> Response:
+        if not 200 <= response.status_code < 400:
+            return response
+        base = request.url
+        out: list[Link] = []
+        for item in self.links:
+            link = item if isinstance(item, Link) else item(response)
+            if link is None:
+                continue
+            if not isinstance(link, Link):
+                raise TypeError(
+                    f"a link_header callable must return a Link or None, got {link!r}"
+                )
+            out.append(link.absolute(base))
+        for rel, target in self.rels:
+            url = resolve_target(target, response)
+            if url is not None:
+                out.append(Link._make(link_uri(url), rel))
+        append_links(response, out)
+        return response
+
+    def identity(self) -> t.Hashable:
+        return (self.links, self.rels)
+
+    def __repr__(self) -> str:
+        return f"link_header(*{self.links!r}, **{dict(self.rels)!r})"
+
+
+def link_header(*links: LinkItem, **rels: Target) -> t.Callable[[F], F]:
+    """Append links to the ``Link`` header of the view's response.
+
+    Each keyword is a relation type (``_`` becomes ``-``: ``latest_version=``
+    is ``rel="latest-version"``); its value is a URL, an endpoint name
+    (resolved with ``url_for(..., _external=True)`` and the current view
+    arguments that fit its rule), or a callable ``(response) -> str | None``
+    (``None``: that link is left out). Positional arguments are :class:`Link`
+    objects, or callables ``(response) -> Link | None``::
+
+        @app.get("/users/<int:id>")
+        @link_header(Link("/docs/users", "describedby", title="User schema"),
+                     self="user", collection="list_users")
+        def user(id): ...
+
+    Targets are sent absolute. Links the view already set are kept (all of
+    them go out on one ``Link`` line) and a link with the same target and
+    relation is not repeated. Error responses (4xx, 5xx) get no links.
+
+    :param links: :class:`Link` objects or callables returning one.
+    :param rels: Relation type to target.
+    :raise ValueError: No link is given, a relation type or a target is bad.
+    :raise TypeError: A value has the wrong type.
+
+    .. versionadded:: 0.1.0
+    """
+    if not links and not rels:
+        raise ValueError("link_header() needs at least one link")
+    for item in links:
+        if not isinstance(item, Link) and not callable(item):
+            raise TypeError(
+                "link_header() positional arguments must be Link objects or"
+                f" callables returning one, got {type(item).__name__}"
+            )
+    checked = []
+    for name, target in rels.items():
+        rel = check_rel("link_header() relation", name.replace("_", "-"))
+        checked.append((rel, check_target(f"link_header({name}=)", target)))
+    return _LinkHeader(links, tuple(checked))
 
 
 class _Created(StaticDecorator):

@@ -1,0 +1,222 @@
+"""The ``Link`` header value (RFC 8288): :class:`Link` and appending links."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from urllib.parse import quote, urljoin
+
+from flask import Response, request
+from werkzeug.urls import iri_to_uri
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+#: Characters a link target keeps as they are; everything else is
+#: percent-encoded, ``;``, ``,`` and ``'`` included, because the common client
+#: parsers (requests, httpx, aiohttp) split on them or strip them.
+_URI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&()*+=%]")
+#: Control characters: never allowed in a target or a parameter value.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: A registered relation type (RFC 8288 §2.1.1, compared case-insensitively).
+_REG_REL = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*")
+#: An extension relation type: an absolute URI without the characters that
+#: common parsers split on.
+_EXT_REL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&()*+%]+")
+#: A parameter value every common client parser reads back exactly when quoted.
+_PLAIN = re.compile(r"[A-Za-z0-9 !#$%&'()*+\-./:?@\[\]^_`{|}~]*")
+#: RFC 8187 ``attr-char`` besides letters and digits.
+_ATTR_CHAR = "!#$&+-.^_`|~"
+
+
+def _pct(match: re.Match[str]) -> str:
+    return quote(match.group(), safe="")
+
+
+def link_uri(url: str) -> str:
+    """Percent-encode a URL so it reads back exactly from a ``Link`` header.
+
+    Non-ASCII hosts become IDNA, other non-ASCII characters and everything
+    outside the RFC 3986 set (plus ``;``, ``,`` and ``'``) are percent-encoded.
+    """
+    return _URI_UNSAFE.sub(_pct, iri_to_uri(url))
+
+
+def check_rel(option: str, rel: object) -> str:
+    """Validate a link relation: one or more space-separated relation types.
+
+    Registered types (``next``, ``edit-form``) are lowercased; extension types
+    are absolute URIs and kept as given.
+
+    :raise TypeError: ``rel`` is not a string.
+    :raise ValueError: ``rel`` is empty or a type is neither form.
+    """
+    if not isinstance(rel, str):
+        raise TypeError(f"{option} must be a str, got {type(rel).__name__}")
+    types = rel.split(" ")
+    for i, name in enumerate(types):
+        if _REG_REL.fullmatch(name):
+            types[i] = name.lower()
+        elif not _EXT_REL.fullmatch(name):
+            raise ValueError(
+                f"{option} must be relation types separated by single spaces,"
+                " each a registered name (a letter, then letters, digits, '.'"
+                f" or '-') or an absolute URI, got {rel!r}"
+            )
+    return " ".join(types)
+
+
+def _param(option: str, name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{option} must be a str, got {type(value).__name__}")
+    if _CONTROL.search(value):
+        raise ValueError(
+            f"{option} must not contain CR, LF, NUL or other control characters,"
+            f" got {value!r}"
+        )
+    if _PLAIN.fullmatch(value) and value == value.strip(" '"):
+        return f'{name}="{value}"'
+    if name == "title":
+        return "title*=UTF-8''" + quote(value.encode(), safe=_ATTR_CHAR)
+    raise ValueError(
+        f'{option} must be printable ASCII without " \\ ; , = < > and without'
+        f" leading or trailing spaces or quotes (only title may hold any text),"
+        f" got {value!r}"
+    )
+
+
+class Link:
+    """One link of a ``Link`` header (RFC 8288); ``str(link)`` is its value.
+
+    ::
+
+        >>> str(Link("https://api.example.com/items?page=2", "next"))
+        '<https://api.example.com/items?page=2>; rel="next"'
+
+    Validated when made. The target is a URL, absolute or relative (a relative
+    one is made absolute against the request URL by :func:`link_header`);
+    characters outside RFC 3986, and ``;``, ``,`` and ``'``, are
+    percent-encoded so that requests, httpx and aiohttp all read it back.
+    Every parameter is a quoted string; a ``title`` that is not plain ASCII
+    (or holds ``" \\ ; , = < >``) is sent as ``title*=UTF-8''...`` (RFC 8187).
+
+    :param target: The link target (a URL).
+    :param rel: The relation type(s), e.g. ``"next"`` or ``"next last"``.
+    :param params: Other target attributes: ``title``, ``type``, ``hreflang``,
+        ``media``, ``anchor``...
+    :raise ValueError: The target or a value holds control characters (CR,
+        LF...), ``rel`` is not a relation type, a name is not a token, or a
+        value other than ``title`` cannot be sent readably.
+    :raise TypeError: A value is not a string.
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("_tail", "params", "rel", "target")
+
+    #: The percent-encoded target URL.
+    target: str
+    #: The relation type(s), registered names lowercased.
+    rel: str
+    #: The other parameters as given, in order: ``(name, value)`` pairs.
+    params: tuple[tuple[str, str], ...]
+
+    def __init__(self, target: str, rel: str, **params: str) -> None:
+        if not isinstance(target, str):
+            raise TypeError(f"Link target must be a str, got {type(target).__name__}")
+        if _CONTROL.search(target):
+            raise ValueError(
+                "Link target must not contain CR, LF, NUL or other control"
+                f" characters, got {target!r}"
+            )
+        try:
+            self.target = link_uri(target)
+        except ValueError as e:
+            raise ValueError(f"Link target {target!r} is not a URL: {e}") from None
+        self.rel = check_rel("Link rel", rel)
+        parts = [f'rel="{self.rel}"']
+        for name, value in params.items():
+            if not _REG_REL.fullmatch(name) or name.lower() == "rel":
+                raise ValueError(
+                    f"Link parameter name must be a letter then letters, digits,"
+                    f" '.' or '-', and not 'rel', got {name!r}"
+                )
+            parts.append(_param(f"Link {name}", name.lower(), value))
+        self.params = tuple(params.items())
+        self._tail = "; " + "; ".join(parts)
+
+    @classmethod
+    def _make(cls, uri: str, rel: str, params: t.Any = (), tail: str = "") -> Link:
+        link = object.__new__(cls)
+        link.target, link.rel, link.params = uri, rel, params
+        link._tail = tail or f'; rel="{rel}"'
+        return link
+
+    def absolute(self, base: str) -> Link:
+        """This link with its target made absolute against ``base``.
+
+        :param base: An absolute URL, usually the request URL.
+        """
+        if _SCHEME.match(self.target):
+            return self
+        uri = link_uri(urljoin(base, self.target))
+        return self._make(uri, self.rel, self.params, self._tail)
+
+    def __str__(self) -> str:
+        return f"<{self.target}>{self._tail}"
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.params)
+        return f"Link({self.target!r}, {self.rel!r}{extra})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and str(other) == str(self)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+#: A link in an existing header: ``<target>`` and its parameters.
+_EXISTING = re.compile(
+    r'<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;,\s]*))?)*)'
+)
+_REL_PARAM = re.compile(r'(?i)(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))')
+
+
+def _key(url: str, rel: str) -> tuple[str, str]:
+    return url, " ".join(sorted(rel.lower().split()))
+
+
+def _existing_keys(lines: Iterable[str], base: str) -> set[tuple[str, str]]:
+    keys = set()
+    for line in lines:
+        for m in _EXISTING.finditer(line):
+            rel = _REL_PARAM.search(m.group(2))
+            try:
+                url = link_uri(urljoin(base, m.group(1).strip()))
+            except ValueError:
+                continue
+            keys.add(_key(url, (rel.group(1) or rel.group(2)) if rel else ""))
+    return keys
+
+
+def append_links(response: Response, links: Iterable[Link]) -> None:
+    """Append ``links`` to the response's ``Link`` header.
+
+    Every existing ``Link`` line is kept, as it was, and the result is one
+    line; a link whose target and relation are already there is not repeated.
+
+    :param links: Links with absolute targets.
+    """
+    headers = response.headers
+    lines = headers.getlist("Link")
+    seen = _existing_keys(lines, request.url)
+    values = list(lines)
+    for link in links:
+        key = _key(link.target, link.rel)
+        if key not in seen:
+            seen.add(key)
+            values.append(str(link))
+    if len(values) > len(lines) or len(lines) > 1:
+        headers["Link"] = ", ".join(values)
