@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from .core import response_decorator
 from .extension import RespKit
-from .links import created
+from .links import Link, Pagination, created, link_header, paginate
 from .status import headers, no_content, vary
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Link",
+    "Pagination",
     "RespKit",
     "created",
     "headers",
+    "link_header",
     "no_content",
+    "paginate",
     "response_decorator",
     "vary",
 ]

@@ -200,4 +200,8 @@ class RespKit:
         for setting in SETTINGS:
             app.config.setdefault(setting.key, setting.default)
         settings = _validate(app.config)
+        if settings["RESPKIT_AUTH_CHALLENGE_401"]:
+            from .auth import challenge_401_hook
+
+            app.after_request(challenge_401_hook(settings))
         app.extensions["respkit"] = State(extension=self, settings=settings)
