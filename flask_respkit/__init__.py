@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .auth import Challenge, auth_challenge, challenge_response
 from .core import response_decorator
 from .extension import RespKit
 from .links import Link, Pagination, created, link_header, paginate
@@ -10,9 +11,12 @@ from .status import headers, no_content, vary
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Challenge",
     "Link",
     "Pagination",
     "RespKit",
+    "auth_challenge",
+    "challenge_response",
     "created",
     "headers",
     "link_header",
