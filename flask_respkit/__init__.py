@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .auth import Challenge, auth_challenge, challenge_response
 from .core import response_decorator
+from .export import csv_export
 from .extension import RespKit
 from .links import Link, Pagination, created, link_header, paginate
 from .status import headers, no_content, vary
@@ -18,6 +19,7 @@ __all__ = [
     "auth_challenge",
     "challenge_response",
     "created",
+    "csv_export",
     "headers",
     "link_header",
     "no_content",
