@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import platform
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -19,10 +20,8 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     sys.path.insert(0, str(HERE))
-    import flask
-
     print(
-        f"Python {platform.python_version()}, Flask {flask.__version__},"
+        f"Python {platform.python_version()}, Flask {version('flask')},"
         f" {platform.machine()} {platform.processor() or ''}".rstrip()
     )
     names = sys.argv[1:] or sorted(p.stem for p in HERE.glob("bench_*.py"))
