@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .auth import Challenge, auth_challenge, challenge_response
 from .core import response_decorator
+from .cross_origin import cors
 from .export import csv_export
 from .extension import RespKit
 from .links import Link, Pagination, created, link_header, paginate
@@ -18,6 +19,7 @@ __all__ = [
     "RespKit",
     "auth_challenge",
     "challenge_response",
+    "cors",
     "created",
     "csv_export",
     "headers",

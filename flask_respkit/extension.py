@@ -3,78 +3,24 @@
 from __future__ import annotations
 
 import csv
-import datetime
-import re
 import typing as t
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ._cors_options import (
+    check_allow_headers,
+    check_expose_headers,
+    check_max_age,
+    check_methods,
+    check_origins,
+    check_resources,
+)
 from ._http import check_bool, check_field_value, check_positive_int, check_token
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Mapping
 
     from flask import Flask
-
-
-def _check_origins(key: str, value: object) -> object:
-    if value == "*" or isinstance(value, str) or callable(value):
-        return value
-    if isinstance(value, (bytes, t.Mapping)) or not isinstance(value, t.Iterable):
-        raise TypeError(
-            f"{key} must be '*', an origin, an iterable of origins and regexes,"
-            f" or a callable, got {value!r}"
-        )
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, (str, re.Pattern)):
-            raise TypeError(f"{key} items must be str or re.Pattern, got {item!r}")
-    return items
-
-
-def _check_tokens(key: str, value: object) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",") if v.strip()]
-    if not isinstance(value, t.Iterable):
-        raise TypeError(f"{key} must be a list of header names or methods")
-    return tuple(check_token(key, v) for v in value)
-
-
-def _check_allow_headers(key: str, value: object) -> object:
-    return "*" if value == "*" else _check_tokens(key, value)
-
-
-def _check_max_age(key: str, value: object) -> int | None:
-    if isinstance(value, datetime.timedelta):
-        value = int(value.total_seconds())
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            f"{key} must be an int of seconds or a timedelta, got {value!r}"
-        )
-    if value < 0:
-        raise ValueError(f"{key} must not be negative, got {value!r}")
-    return value
-
-
-def _check_resources(key: str, value: object) -> Mapping[str, Mapping[str, t.Any]]:
-    if value is None:
-        return MappingProxyType({})
-    if not isinstance(value, t.Mapping):
-        raise TypeError(f"{key} must be a dict of path pattern to CORS options")
-    for pattern, options in value.items():
-        if not isinstance(pattern, str):
-            raise TypeError(f"{key} patterns must be str, got {pattern!r}")
-        try:
-            re.compile(pattern)
-        except re.error as e:
-            raise ValueError(f"{key} pattern {pattern!r} is not a regex: {e}") from None
-        if not isinstance(options, t.Mapping):
-            raise TypeError(f"{key}[{pattern!r}] must be a dict of CORS options")
-    return MappingProxyType(dict(value))
 
 
 def _check_dialect(key: str, value: object) -> object:
@@ -107,14 +53,14 @@ class Setting:
 
 #: Every configuration key the kit reads, with its default and validation.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("RESPKIT_CORS_ORIGINS", "*", _check_origins),
-    Setting("RESPKIT_CORS_METHODS", None, _check_tokens),
-    Setting("RESPKIT_CORS_ALLOW_HEADERS", "*", _check_allow_headers),
-    Setting("RESPKIT_CORS_EXPOSE_HEADERS", None, _check_tokens),
+    Setting("RESPKIT_CORS_ORIGINS", "*", check_origins),
+    Setting("RESPKIT_CORS_METHODS", None, check_methods),
+    Setting("RESPKIT_CORS_ALLOW_HEADERS", "*", check_allow_headers),
+    Setting("RESPKIT_CORS_EXPOSE_HEADERS", None, check_expose_headers),
     Setting("RESPKIT_CORS_ALLOW_CREDENTIALS", False, check_bool),
-    Setting("RESPKIT_CORS_MAX_AGE", None, _check_max_age),
+    Setting("RESPKIT_CORS_MAX_AGE", None, check_max_age),
     Setting("RESPKIT_CORS_ALLOW_PRIVATE_NETWORK", False, check_bool),
-    Setting("RESPKIT_CORS_RESOURCES", None, _check_resources),
+    Setting("RESPKIT_CORS_RESOURCES", None, check_resources),
     Setting("RESPKIT_AUTH_CHALLENGE_401", True, check_bool),
     Setting("RESPKIT_AUTH_SCHEME", "Basic", check_token),
     Setting("RESPKIT_AUTH_REALM", "Authentication Required", check_field_value),
@@ -200,8 +146,14 @@ class RespKit:
         for setting in SETTINGS:
             app.config.setdefault(setting.key, setting.default)
         settings = _validate(app.config)
+        from ._cors_app import expose_challenge, install_resources
+
+        # after_request hooks run last-registered first: these two see the
+        # 401 challenge the next one adds.
+        install_resources(app, settings)
         if settings["RESPKIT_AUTH_CHALLENGE_401"]:
             from .auth import challenge_401_hook
 
+            app.after_request(expose_challenge)
             app.after_request(challenge_401_hook(settings))
         app.extensions["respkit"] = State(extension=self, settings=settings)

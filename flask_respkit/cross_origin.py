@@ -1,0 +1,366 @@
+"""CORS: the :func:`cors` decorator and its precompiled :class:`Policy`.
+
+Options are validated and compiled once, when the decorator is made (and merged
+with the app's ``RESPKIT_CORS_*`` settings once per app); a request only reads
+sets, a few ``fullmatch`` calls and precomputed header values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import typing as t
+from collections.abc import Iterable, Mapping
+
+from flask import Blueprint, Flask, Response, after_this_request, current_app, request
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException
+
+from ._cors_options import (
+    _UNSET,
+    BUILTIN,
+    CHECKS,
+    ORIGIN,
+    Origins,
+    OriginsArg,
+    _Unset,
+    check_options,
+)
+from ._http import add_vary
+from .core import F, ResponseDecorator, Step, steps_of
+
+_ACAO = "Access-Control-Allow-Origin"
+_ACAC = "Access-Control-Allow-Credentials"
+_ACEH = "Access-Control-Expose-Headers"
+_VARY_ORIGIN = ("Origin",)
+_VARY_PREFLIGHT = (
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+)
+#: Headers the kit's decorators set that browser JavaScript cannot read unless
+#: they are listed in ``Access-Control-Expose-Headers``.
+KIT_EXPOSED = (
+    "Link",
+    "X-Total-Count",
+    "WWW-Authenticate",
+    "Content-Disposition",
+    "Location",
+)
+_KIT_LOWER = tuple((name.lower(), name) for name in KIT_EXPOSED)
+#: Request headers a browser may send without a preflight; always allowed.
+_SAFELISTED = frozenset(
+    {"accept", "accept-language", "content-language", "content-type"}
+)
+_STANDARD_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+_HEADER_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
+
+
+def expose_present(response: Response) -> Response:
+    """Add the kit's headers present on a CORS response to its
+    ``Access-Control-Expose-Headers``; a response without
+    ``Access-Control-Allow-Origin`` is left alone.
+
+    The kit calls it for decorators that run after :func:`cors`.
+
+    .. versionadded:: 0.1.0
+    """
+    headers = response.headers
+    if _ACAO in headers:
+        have = {n.strip().lower() for n in headers.get(_ACEH, "").split(",")}
+        _expose(headers, headers.get(_ACEH, ""), have)
+    return response
+
+
+def _expose(headers: t.Any, value: str, have: t.Container[str]) -> None:
+    present = {name.lower() for name, _ in headers}
+    extra = [name for low, name in _KIT_LOWER if low in present and low not in have]
+    if extra:
+        value = ", ".join((value, *extra)) if value else ", ".join(extra)
+    if value:
+        headers[_ACEH] = value
+
+
+def _reject(reason: str) -> Response:
+    response = current_app.response_class(
+        f"CORS preflight rejected: {reason}.\n", 403, mimetype="text/plain"
+    )
+    add_vary(response.headers, _VARY_PREFLIGHT)
+    return response
+
+
+class Policy(Step):
+    """A resolved CORS policy: what one :func:`cors` does in one app.
+
+    Immutable after construction and shared by all requests.
+    """
+
+    errors = True
+
+    def __init__(
+        self, options: Mapping[str, t.Any], owner: ResponseDecorator | None = None
+    ) -> None:
+        origins = options["origins"]
+        if options["allow_credentials"] and origins == "*":
+            raise ValueError(
+                "cors: allow_credentials=True cannot be combined with origins='*'"
+                " (browsers reject it, and reflecting any origin with credentials"
+                " lets every site act as the user); list the origins"
+            )
+        self.any_origin = origins == "*"
+        self.origins: Origins = (
+            Origins(frozenset(), (), None) if self.any_origin else origins
+        )
+        methods = options["methods"]
+        self.methods = None if methods is None else frozenset(methods)
+        self.methods_value = None if methods is None else ", ".join(methods)
+        allow = options["allow_headers"]
+        self.allow_headers = (
+            "*" if allow == "*" else frozenset(h.lower() for h in allow)
+        )
+        self.expose = tuple(options["expose_headers"])
+        self.expose_value = ", ".join(self.expose)
+        self.expose_lower = frozenset(n.lower() for n in self.expose)
+        self.credentials: bool = options["allow_credentials"]
+        max_age = options["max_age"]
+        self.max_age = None if max_age is None else str(max_age)
+        self.private_network: bool = options["allow_private_network"]
+        self.owner = owner
+        self._above: dict[str | None, bool] = {}
+        self._rule_methods: dict[int, str] = {}
+
+    def allows(self, origin: str) -> bool:
+        """Whether a request ``Origin`` value is allowed."""
+        if self.any_origin:
+            return True
+        exact, patterns, predicate = self.origins
+        if origin.lower() in exact:
+            return True
+        if (
+            origin == "null"
+            or not (patterns or predicate)
+            or not ORIGIN.fullmatch(origin)
+        ):
+            return False
+        if any(p.fullmatch(origin) for p in patterns):
+            return True
+        return predicate is not None and bool(predicate(origin))
+
+    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
+        environ = request.environ
+        if environ["REQUEST_METHOD"] != "OPTIONS":
+            return None
+        if "HTTP_ORIGIN" in environ and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+            return self.preflight(environ, request.url_rule)
+        view = current_app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
+        if "OPTIONS" in (getattr(view, "methods", None) or ()):
+            return None
+        return self.apply(current_app.make_default_options_response())
+
+    def preflight(self, environ: Mapping[str, t.Any], rule: t.Any) -> Response:
+        """Answer a preflight: 204 with the CORS headers, or 403 with a reason.
+
+        :param environ: The request's WSGI environ.
+        :param rule: The matched URL rule, or ``None`` for an unknown route.
+        """
+        origin: str = environ["HTTP_ORIGIN"]
+        method: str = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
+        if not self.allows(origin):
+            return _reject("origin not allowed")
+        if self.methods is not None:
+            if method not in self.methods:
+                return _reject("method not allowed")
+            methods_value = self.methods_value
+        elif rule is None or rule.methods is None:
+            methods_value = _STANDARD_METHODS
+        elif method in rule.methods:
+            methods_value = self._rule_methods.get(id(rule))
+            if methods_value is None:
+                methods_value = self._rule_methods[id(rule)] = ", ".join(
+                    sorted(rule.methods)
+                )
+        else:
+            return self._sibling(environ, method)
+        requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+        if requested:
+            allowed = self._allowed_headers(requested)
+            if allowed is None:
+                return _reject("request headers not allowed")
+        pna = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true"
+        if pna and not self.private_network:
+            return _reject("private network access not allowed")
+        response = current_app.response_class(status=204)
+        headers = response.headers
+        headers.clear()
+        headers[_ACAO] = "*" if self.any_origin else origin
+        if self.credentials:
+            headers[_ACAC] = "true"
+        headers["Access-Control-Allow-Methods"] = methods_value
+        if requested:
+            headers["Access-Control-Allow-Headers"] = allowed
+        if self.max_age is not None:
+            headers["Access-Control-Max-Age"] = self.max_age
+        if pna:
+            headers["Access-Control-Allow-Private-Network"] = "true"
+        headers["Vary"] = (
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+        )
+        return response
+
+    def _sibling(self, environ: Mapping[str, t.Any], method: str) -> Response:
+        # Another rule on this path serves ``method`` (``@app.get`` and
+        # ``@app.post`` on one URL): its own CORS policy answers.
+        try:
+            rule, _ = request_ctx.url_adapter.match(method=method, return_rule=True)  # type: ignore[union-attr]
+        except HTTPException:
+            return _reject("method not allowed")
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        policy = cors_policy_of(app, rule.endpoint)
+        if policy is None or method not in (rule.methods or ()):
+            return _reject("method not allowed")
+        return policy.preflight(environ, rule)
+
+    def _allowed_headers(self, requested: str) -> str | None:
+        if self.allow_headers == "*":
+            return requested if _HEADER_LIST.fullmatch(requested) else None
+        names = [n.strip().lower() for n in requested.split(",")]
+        for name in names:
+            if name and name not in self.allow_headers and name not in _SAFELISTED:
+                return None
+        return ", ".join(n for n in names if n)
+
+    def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+        return self.apply(current_app.make_response(rv))
+
+    def apply(self, response: Response) -> Response:
+        headers = response.headers
+        if self.any_origin:
+            headers[_ACAO] = "*"
+        else:
+            add_vary(headers, _VARY_ORIGIN)
+            origin = request.environ.get("HTTP_ORIGIN")
+            if origin is None or not self.allows(origin):
+                return response
+            headers[_ACAO] = origin
+            if self.credentials:
+                headers[_ACAC] = "true"
+        _expose(headers, self.expose_value, self.expose_lower)
+        if self.owner is not None:
+            endpoint = request.endpoint
+            above = self._above.get(endpoint)
+            if above is None:
+                above = self._above[endpoint] = self._has_above(endpoint)
+            if above:
+                after_this_request(expose_present)
+        return response
+
+    def _has_above(self, endpoint: str | None) -> bool:
+        view = current_app.view_functions.get(endpoint) if endpoint else None
+        chain = steps_of(view) if view is not None else ()
+        return self.owner not in chain or chain[-1] != self.owner
+
+
+def cors_policy_of(app: Flask, endpoint: str | None) -> Policy | None:
+    """The policy of the outermost :func:`cors` on ``endpoint``'s view, or ``None``."""
+    view = app.view_functions.get(endpoint) if endpoint else None
+    for decorator in reversed(steps_of(view) if view is not None else ()):
+        if isinstance(decorator, _Cors):
+            return t.cast(Policy, decorator.step_for(app))
+    return None
+
+
+class _Cors(ResponseDecorator):
+    routes_options = True
+
+    def __init__(self, given: dict[str, t.Any]) -> None:
+        super().__init__()
+        self.given = given
+        options = dict(given)
+        for name, default in (("origins", "*"), ("allow_credentials", False)):
+            options.setdefault(name, default)
+        if "origins" in given and "allow_credentials" in given:
+            Policy({**BUILTIN, **options})  # fail now on an impossible combination
+
+    def identity(self) -> t.Hashable:
+        return tuple(sorted(self.given.items()))
+
+    def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
+        options = {k: settings[f"RESPKIT_CORS_{k.upper()}"] for k in CHECKS}
+        options.update(self.given)
+        return Policy(options, owner=self)
+
+    @t.overload
+    def __call__(self, view: Blueprint) -> Blueprint: ...
+
+    @t.overload
+    def __call__(self, view: F) -> F: ...
+
+    def __call__(self, view: t.Any) -> t.Any:
+        if isinstance(view, Blueprint):
+            from ._cors_app import apply_to_blueprint
+
+            return apply_to_blueprint(self, view)
+        return super().__call__(view)
+
+    def __repr__(self) -> str:
+        return f"cors({', '.join(f'{k}={v!r}' for k, v in self.given.items())})"
+
+
+def cors(
+    origins: OriginsArg | _Unset = _UNSET,
+    *,
+    methods: Iterable[str] | str | _Unset | None = _UNSET,
+    allow_headers: Iterable[str] | str | _Unset = _UNSET,
+    expose_headers: Iterable[str] | str | _Unset | None = _UNSET,
+    allow_credentials: bool | _Unset = _UNSET,
+    max_age: int | datetime.timedelta | _Unset | None = _UNSET,
+    allow_private_network: bool | _Unset = _UNSET,
+) -> _Cors:
+    """Allow cross-origin requests to a view, a ``MethodView`` or a ``Blueprint``.
+
+    ::
+
+        @app.get("/api/items")
+        @cors(["https://app.example.com", re.compile(r"https://[a-z0-9-]+\\.example\\.com")],
+              allow_credentials=True, max_age=600)
+        def items(): ...
+
+    The decorator answers preflights itself (the view never runs) and adds
+    ``Access-Control-*`` headers to every other response of the view, error
+    responses included. An option left out takes the app's
+    ``RESPKIT_CORS_*`` value, else the built-in default shown in the docs.
+
+    :param origins: ``"*"`` (the default), one serialized origin
+        (``scheme://host[:port]``, compared case-insensitively), an iterable of
+        origins and compiled regexes (matched with ``fullmatch``), or a callable
+        ``(origin) -> bool``. ``"null"`` matches only when listed.
+    :param methods: Methods a preflight may ask for (exact, case-sensitive
+        tokens, upper-cased here); ``None``: the route's methods.
+    :param allow_headers: Request header names a preflight may ask for, or
+        ``"*"`` to allow any (the requested names are echoed, so
+        ``Authorization`` works). The CORS-safelisted names are always allowed.
+    :param expose_headers: Response headers browser JavaScript may read; the
+        kit's own (``Link``, ``X-Total-Count``, ``WWW-Authenticate``,
+        ``Content-Disposition``, ``Location``) are added when present.
+    :param allow_credentials: Send ``Access-Control-Allow-Credentials: true``;
+        not allowed with ``origins="*"``.
+    :param max_age: Seconds (or a ``timedelta``) a browser may cache a preflight.
+    :param allow_private_network: Answer private network access preflights.
+    :raise ValueError: An option is invalid (CR/LF, a path or wildcard in an
+        origin, a non-token name) or credentials meet ``"*"``.
+    :raise TypeError: An option has the wrong type or name.
+
+    .. versionadded:: 0.1.0
+    """
+    given = {
+        "origins": origins,
+        "methods": methods,
+        "allow_headers": allow_headers,
+        "expose_headers": expose_headers,
+        "allow_credentials": allow_credentials,
+        "max_age": max_age,
+        "allow_private_network": allow_private_network,
+    }
+    return _Cors(
+        check_options("cors()", {k: v for k, v in given.items() if v is not _UNSET})
+    )
