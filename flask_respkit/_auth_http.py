@@ -22,7 +22,9 @@ _QUOTED = re.compile(r'(["\\])')
 # RFC 6750 §3: error and error_description; error_uri and scope tokens.
 _BEARER_TEXT = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
 _BEARER_NQ = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
-_SCHEME = re.compile(rf"(?:^|,)[ \t]*({TOKEN.pattern})(?:[ \t]+(?!=)|[ \t]*(?:,|$))")
+_SCHEME = re.compile(
+    rf"(?:^|,)[ \t]*({TOKEN.pattern})(?:[ \t]+(?=[^ \t=,])|[ \t]*(?:,|$))"
+)
 # Per response: how many of the trailing challenges the kit's decorators added.
 _MARK = "_respkit_challenges"
 

@@ -72,7 +72,7 @@ class Challenge:
     #: The parameters sent, as ``(name, value)`` pairs in order.
     params: tuple[tuple[str, str], ...]
 
-    def __init__(self, scheme: str, **params: ParamValue) -> None:
+    def __init__(self, scheme: str, /, **params: ParamValue) -> None:
         check_token("Challenge scheme", scheme)
         items: dict[str, tuple[str, str]] = {}
         for name, raw in params.items():
@@ -266,7 +266,9 @@ def auth_challenge(
         raise TypeError(f"auth_challenge(verify=) must be callable, got {verify!r}")
     if realm is not None:
         check_field_value("auth_challenge(realm=)", realm)
-    default_challenge(scheme or "x", "x" if realm is None else realm, params)
+    default_challenge(
+        "x" if scheme is None else scheme, "x" if realm is None else realm, params
+    )
     return _AuthChallenge(scheme, realm, verify, tuple(params.items()))
 
 
