@@ -14,8 +14,8 @@ from decimal import Decimal
 from urllib.parse import quote
 
 _TRIGGERS = frozenset("=+-@\t\r\n")
-# A cell of a NUL-joined column that starts with a formula trigger.
-_RISKY = re.compile(r"(?:^|\x00)[=+\-@\t\r\n]")
+# A cell of a NUL-joined column, NUL first, that starts with a formula trigger.
+_RISKY = re.compile(r"\x00[=+\-@\t\r\n]")
 # Cells of these exact types are written by ``str`` and never start a formula.
 _SAFE = frozenset(
     {int, float, bool, type(None), Decimal}
@@ -23,6 +23,13 @@ _SAFE = frozenset(
 )
 _NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 _FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%]')
+
+
+_TEXT = frozenset({str, type(None)})
+
+
+def _escape_text(cell: str | None) -> str | None:
+    return "'" + cell if cell and cell[0] in _TRIGGERS else cell
 
 
 def _escape_cell(cell: t.Any) -> t.Any:
@@ -49,12 +56,13 @@ def escape_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
         types = set(map(type, column))
         if types <= _SAFE:
             continue
-        if types == {str} and not _RISKY.search("\x00".join(column)):
-            continue
-        escaped = tuple(map(_escape_cell, column))
-        if escaped != column:
-            columns[i] = escaped
-            changed = True
+        if types <= _TEXT:
+            if not _RISKY.search("\x00" + "\x00".join(filter(None, column))):
+                continue
+            columns[i] = tuple(map(_escape_text, column))
+        else:
+            columns[i] = tuple(map(_escape_cell, column))
+        changed = True
     return list(zip(*columns)) if changed else rows
 
 

@@ -22,7 +22,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask, Response
 
 #: How many rows go into one chunk of the streamed body.
-BATCH_ROWS = 1000
+BATCH_ROWS = 500
 
 #: A file name, or a callable of the view's keyword arguments returning one.
 Filename = t.Union[str, t.Callable[..., t.Optional[str]]]
