@@ -11,7 +11,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from ._cors_options import CHECKS
-from .core import ResponseDecorator
+from .core import ResponseDecorator, steps_of
 from .cross_origin import Policy, cors_policy_of, expose_present
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -90,7 +90,8 @@ def apply_to_blueprint(decorator: ResponseDecorator, blueprint: Blueprint) -> Bl
     Wraps the blueprint's setup state so that each ``add_url_rule`` gets the
     wrapped view (one wrapper per view function, so a view with several rules
     keeps one endpoint), and drops an explicit ``provide_automatic_options``
-    so the wrapper receives ``OPTIONS``.
+    so the wrapper receives ``OPTIONS``. A view with its own :func:`cors`
+    keeps it alone.
     """
     make_state = blueprint.make_setup_state
     wrapped: dict[t.Any, t.Any] = {}
@@ -107,7 +108,8 @@ def apply_to_blueprint(decorator: ResponseDecorator, blueprint: Blueprint) -> Bl
             view_func: t.Any = None,
             **kw: t.Any,
         ) -> None:
-            if view_func is not None:
+            own = any(isinstance(d, type(decorator)) for d in steps_of(view_func))
+            if view_func is not None and not own:  # a view's own cors() wins
                 if view_func not in wrapped:
                     wrapped[view_func] = decorator(view_func)
                 endpoint = endpoint or view_func.__name__

@@ -136,11 +136,8 @@ class Policy(Step):
         exact, patterns, predicate = self.origins
         if origin.lower() in exact:
             return True
-        if (
-            origin == "null"
-            or not (patterns or predicate)
-            or not ORIGIN.fullmatch(origin)
-        ):
+        # "null" and malformed values never reach a regex or the callable
+        if not (patterns or predicate) or not ORIGIN.fullmatch(origin):
             return False
         if any(p.fullmatch(origin) for p in patterns):
             return True

@@ -1,0 +1,1003 @@
+from __future__ import annotations
+
+import asyncio
+import datetime
+import re
+import typing as t
+
+import pytest
+from flask import Blueprint, Flask, Response, abort, make_response
+from flask.views import MethodView
+
+from flask_respkit import RespKit, cors, created, headers, response_decorator
+from flask_respkit.cross_origin import expose_present
+
+OK = "https://app.example.com"
+ACAO = "Access-Control-Allow-Origin"
+ACEH = "Access-Control-Expose-Headers"
+PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+
+
+def preflight(
+    client: t.Any,
+    path: str,
+    method: str = "PUT",
+    origin: str = OK,
+    request_headers: str | None = None,
+    **extra: str,
+) -> t.Any:
+    sent = {"Origin": origin, "Access-Control-Request-Method": method, **extra}
+    if request_headers is not None:
+        sent["Access-Control-Request-Headers"] = request_headers
+    return client.options(path, headers=sent)
+
+
+def vary_of(r: t.Any) -> list[str]:
+    return [v.strip() for line in r.headers.getlist("Vary") for v in line.split(",")]
+
+
+# -- options are validated when the decorator is made ------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"origins": "https://a.example/"}, ValueError, "origins.*serialized"),
+        ({"origins": "https://a.example/path"}, ValueError, "serialized origin"),
+        ({"origins": "a.example"}, ValueError, "serialized origin"),
+        ({"origins": "https://*.example.com"}, ValueError, "re.compile"),
+        ({"origins": "https://a.example:99999"}, ValueError, "serialized origin"),
+        ({"origins": "https://a.example\r\nX-Evil: 1"}, ValueError, "control"),
+        ({"origins": ["https://a.example", "*"]}, ValueError, "alone"),
+        ({"origins": []}, ValueError, "empty"),
+        ({"origins": [5]}, TypeError, "str or re.Pattern"),
+        ({"origins": b"https://a.example"}, TypeError, "origins"),
+        ({"origins": 5}, TypeError, "origins"),
+        ({"methods": ["GET", "P UT"]}, ValueError, "methods"),
+        ({"methods": ["GET\r\n"]}, ValueError, "methods"),
+        ({"allow_headers": ["X-Ok", "Bad\nName"]}, ValueError, "allow_headers"),
+        ({"expose_headers": ["X-Id\r\nSet-Cookie: a=b"]}, ValueError, "expose"),
+        ({"expose_headers": 5}, TypeError, "expose_headers"),
+        ({"max_age": -1}, ValueError, "max_age"),
+        ({"max_age": "600"}, TypeError, "max_age"),
+        ({"max_age": True}, TypeError, "max_age"),
+        ({"allow_credentials": "yes"}, TypeError, "allow_credentials"),
+        ({"allow_private_network": 1}, TypeError, "allow_private_network"),
+    ],
+)
+def test_bad_options_fail_when_the_decorator_is_made(
+    kwargs: dict[str, t.Any], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        cors(**kwargs)
+
+
+def test_credentials_with_any_origin_fail_when_made() -> None:
+    with pytest.raises(ValueError, match=r"allow_credentials=True.*origins='\*'"):
+        cors("*", allow_credentials=True)
+    with pytest.raises(ValueError, match="allow_credentials"):
+        cors(origins="*", allow_credentials=True)
+
+
+def test_credentials_with_configured_any_origin_fail_on_first_use(app: Flask) -> None:
+    app.config["RESPKIT_CORS_ORIGINS"] = "*"  # validated at init_app already
+
+    @app.get("/")
+    @cors(allow_credentials=True)
+    def view() -> str:
+        return "x"
+
+    with pytest.raises(ValueError, match="allow_credentials=True"):
+        app.test_client().get("/", headers={"Origin": OK})
+
+
+def test_credentials_without_extension_use_builtin_any_origin(bare_app: Flask) -> None:
+    @bare_app.get("/")
+    @cors(allow_credentials=True)
+    def view() -> str:
+        return "x"
+
+    with pytest.raises(ValueError, match="allow_credentials=True"):
+        bare_app.test_client().get("/")
+
+
+# -- actual requests -----------------------------------------------------------
+
+
+def test_allowed_origin_is_reflected_with_vary(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors([OK, "https://other.example"])
+    def view() -> str:
+        return "body"
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.headers.getlist(ACAO) == [OK]
+    assert vary_of(r) == ["Origin"]
+    assert "Access-Control-Allow-Credentials" not in r.headers
+    assert r.data == b"body"
+
+
+def test_credentials_are_announced(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(OK, allow_credentials=True)
+    def view() -> str:
+        return "x"
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.headers[ACAO] == OK
+    assert r.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+@pytest.mark.parametrize("origin", [None, "https://evil.example"])
+def test_rejected_or_missing_origin_runs_view_without_cors(
+    app: Flask, client: t.Any, origin: str | None
+) -> None:
+    calls = []
+
+    @app.get("/")
+    @cors(OK, allow_credentials=True, expose_headers=["X-Id"])
+    def view() -> tuple[str, dict[str, str]]:
+        calls.append(1)
+        return "body", {"Link": "<https://a.example/>; rel=next"}
+
+    r = client.get("/", headers={"Origin": origin} if origin else {})
+    assert r.data == b"body"
+    assert calls == [1]
+    assert ACAO not in r.headers
+    assert "Access-Control-Allow-Credentials" not in r.headers
+    assert ACEH not in r.headers
+    assert vary_of(r) == ["Origin"]
+
+
+@pytest.mark.parametrize("origin", [None, OK, "null", "https://anyone.example"])
+def test_any_origin_sends_a_star_and_no_vary(
+    bare_app: Flask, origin: str | None
+) -> None:
+    @bare_app.get("/")
+    @cors()
+    def view() -> str:
+        return "x"
+
+    r = bare_app.test_client().get("/", headers={"Origin": origin} if origin else {})
+    assert r.headers.getlist(ACAO) == ["*"]
+    assert "Vary" not in r.headers
+
+
+def test_origins_compare_case_insensitively_and_reflect_as_sent(
+    app: Flask, client: t.Any
+) -> None:
+    @app.get("/")
+    @cors("HTTPS://App.Example.COM")
+    def view() -> str:
+        return "x"
+
+    assert client.get("/", headers={"Origin": OK}).headers[ACAO] == OK
+    shouted = "HTTPS://APP.EXAMPLE.COM"
+    assert client.get("/", headers={"Origin": shouted}).headers[ACAO] == shouted
+
+
+def test_default_port_in_an_option_matches_what_browsers_send(
+    app: Flask, client: t.Any
+) -> None:
+    @app.get("/")
+    @cors(["https://app.example.com:443", "http://dev.example:8080"])
+    def view() -> str:
+        return "x"
+
+    assert client.get("/", headers={"Origin": OK}).headers[ACAO] == OK
+    dev = "http://dev.example:8080"
+    assert client.get("/", headers={"Origin": dev}).headers[ACAO] == dev
+    assert ACAO not in client.get("/", headers={"Origin": "http://dev.example"}).headers
+
+
+REGEX = re.compile(r"https://[a-z0-9-]+\.example\.com")
+
+# Origins that look like an allowed one; every one must be refused.
+LOOK_ALIKES = [
+    "https://app.example.com.evil.com",  # suffix
+    "https://evil-app.example.com.attacker.net",  # suffix on a regex match
+    "https://app.example.comevil.com",  # glued suffix
+    "https://evilapp.example.com",  # prefix (exact list)
+    "http://app.example.com",  # scheme
+    "https://app.example.com:8443",  # port
+    "https://app.example.com/",  # trailing slash
+    "https://app.example.com/path",  # path
+    "null",  # opaque origin
+    " https://app.example.com",  # whitespace
+    "https://app.example.com\t",
+    "https://app.example.com@evil.com",  # userinfo trick
+    "https://app.example.com%2eevil.com",
+    "",
+]
+
+
+@pytest.mark.parametrize("origin", LOOK_ALIKES)
+@pytest.mark.parametrize(
+    "origins",
+    [OK, [OK], [re.compile(r"https://app\.example\.com")], [REGEX]],
+    ids=["exact", "list", "regex", "subdomain-regex"],
+)
+def test_look_alike_origins_are_refused(
+    bare_app: Flask, origin: str, origins: t.Any
+) -> None:
+    if origins == [REGEX] and origin == "https://evilapp.example.com":
+        pytest.skip("a real subdomain the pattern allows on purpose")
+
+    @bare_app.route("/", methods=["GET", "PUT"])
+    @cors(origins)
+    def view() -> str:
+        return "x"
+
+    client = bare_app.test_client()
+    r = client.get("/", environ_overrides={"HTTP_ORIGIN": origin})
+    assert r.status_code == 200
+    assert ACAO not in r.headers
+    p = client.options(
+        "/",
+        environ_overrides={
+            "HTTP_ORIGIN": origin,
+            "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+        },
+    )
+    assert p.status_code == 403
+    assert ACAO not in p.headers
+
+
+def test_regex_origins_must_match_in_full(bare_app: Flask) -> None:
+    @bare_app.get("/")
+    @cors([REGEX])
+    def view() -> str:
+        return "x"
+
+    client = bare_app.test_client()
+    good = "https://x-1.example.com"
+    assert client.get("/", headers={"Origin": good}).headers[ACAO] == good
+    for bad in ("https://x.example.com.evil.com", "xhttps://x.example.com"):
+        assert ACAO not in client.get("/", headers={"Origin": bad}).headers
+
+
+def test_null_matches_only_when_listed(bare_app: Flask) -> None:
+    @bare_app.get("/any-pattern")
+    @cors([re.compile(r".*")])
+    def any_pattern() -> str:
+        return "x"
+
+    @bare_app.get("/callable")
+    @cors(lambda origin: True)
+    def any_callable() -> str:
+        return "x"
+
+    @bare_app.get("/listed")
+    @cors([OK, "null"])
+    def listed() -> str:
+        return "x"
+
+    client = bare_app.test_client()
+    null = {"Origin": "null"}
+    assert ACAO not in client.get("/any-pattern", headers=null).headers
+    assert ACAO not in client.get("/callable", headers=null).headers
+    assert client.get("/listed", headers=null).headers[ACAO] == "null"
+
+
+def test_callable_sees_only_well_formed_origins(bare_app: Flask) -> None:
+    seen: list[str] = []
+
+    def trusted(origin: str) -> bool:
+        seen.append(origin)
+        return origin.endswith(".trusted.example")
+
+    @bare_app.get("/")
+    @cors(trusted)
+    def view() -> str:
+        return "x"
+
+    client = bare_app.test_client()
+    good = "https://a.trusted.example"
+    assert client.get("/", headers={"Origin": good}).headers[ACAO] == good
+    hostile = "https://x/<script>.trusted.example"
+    assert ACAO not in client.get("/", headers={"Origin": hostile}).headers
+    assert ACAO not in client.get("/", headers={"Origin": "https://b.example"}).headers
+    assert seen == [good, "https://b.example"]
+
+
+def test_callable_errors_are_not_hidden(bare_app: Flask) -> None:
+    def broken(origin: str) -> bool:
+        raise KeyError("user bug")
+
+    @bare_app.get("/")
+    @cors(broken)
+    def view() -> str:
+        return "x"
+
+    with pytest.raises(KeyError, match="user bug"):
+        bare_app.test_client().get("/", headers={"Origin": OK})
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://app.example.com\r\nX-Evil: 1", "https://app.example.com\x00"]
+)
+def test_hostile_origin_is_never_reflected(bare_app: Flask, origin: str) -> None:
+    @bare_app.get("/")
+    @cors([REGEX, OK])
+    def view() -> str:
+        return "x"
+
+    r = bare_app.test_client().get("/", environ_overrides={"HTTP_ORIGIN": origin})
+    assert r.status_code == 200
+    assert ACAO not in r.headers
+    assert "X-Evil" not in r.headers
+
+
+def test_existing_vary_and_cookies_are_kept(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(OK)
+    def view() -> Response:
+        response = make_response("x")
+        response.headers.add("Vary", "Accept-Encoding")
+        response.headers.add("Vary", "Accept-Language")
+        response.set_cookie("a", "1")
+        response.set_cookie("b", "2")
+        return response
+
+    r = client.get("/", headers={"Origin": OK})
+    assert vary_of(r) == ["Accept-Encoding", "Accept-Language", "Origin"]
+    assert len(r.headers.getlist("Set-Cookie")) == 2
+
+
+def test_never_two_allow_origin_values(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(["https://other.example", OK])
+    @cors(OK, expose_headers=["X-A"])
+    def view() -> tuple[str, dict[str, str]]:
+        return "x", {ACAO: "https://stale.example"}
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.headers.getlist(ACAO) == [OK]
+    assert vary_of(r) == ["Origin"]
+
+
+def test_the_same_cors_stacked_twice_applies_once(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(OK, expose_headers=["X-A"])
+    @cors(OK, expose_headers=["X-A"])
+    def view() -> str:
+        return "x"
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.headers.getlist(ACEH) == ["X-A"]
+    assert r.headers.getlist("Vary") == ["Origin"]
+
+
+# -- Access-Control-Expose-Headers ----------------------------------------------
+
+KIT_HEADERS = {
+    "Link": '<https://api.example/items?page=2>; rel="next"',
+    "X-Total-Count": "42",
+    "WWW-Authenticate": 'Bearer realm="api"',
+    "Content-Disposition": 'attachment; filename="a.csv"',
+    "Location": "https://api.example/items/1",
+}
+
+
+def test_kit_headers_present_are_exposed(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(OK, expose_headers=["X-Request-Id", "link"])
+    def view() -> tuple[str, dict[str, str]]:
+        return "x", {**KIT_HEADERS, "X-Other": "not exposed"}
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.headers[ACEH] == (
+        "X-Request-Id, link, X-Total-Count, WWW-Authenticate,"
+        " Content-Disposition, Location"
+    )
+
+
+def test_absent_kit_headers_are_not_exposed(app: Flask, client: t.Any) -> None:
+    @app.get("/bare")
+    @cors(OK)
+    def bare() -> str:
+        return "x"
+
+    @app.get("/one")
+    @cors(OK)
+    def one() -> tuple[str, dict[str, str]]:
+        return "x", {"X-Total-Count": "3"}
+
+    assert ACEH not in client.get("/bare", headers={"Origin": OK}).headers
+    assert client.get("/one", headers={"Origin": OK}).headers[ACEH] == "X-Total-Count"
+
+
+@response_decorator
+def add_link(response: Response) -> None:
+    response.headers.add("Link", '<https://api.example/?page=2>; rel="next"')
+
+
+@response_decorator(errors=True)
+def add_challenge(response: Response) -> None:
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+
+
+def test_headers_from_decorators_below_cors_are_exposed(
+    app: Flask, client: t.Any
+) -> None:
+    @app.post("/")
+    @cors(OK)
+    @created("https://api.example/items/1")
+    @add_link
+    @headers({"X-Total-Count": "1"})
+    def view() -> str:
+        return "x"
+
+    r = client.post("/", headers={"Origin": OK})
+    assert r.status_code == 201
+    assert r.headers[ACEH] == "Link, X-Total-Count, Location"
+
+
+def test_headers_from_decorators_above_cors_are_exposed(
+    app: Flask, client: t.Any
+) -> None:
+    @app.post("/")
+    @created("https://api.example/items/1")
+    @add_link
+    @headers({"Content-Disposition": "inline"})
+    @cors(OK, expose_headers=["X-Id"])
+    def view() -> str:
+        return "x"
+
+    r = client.post("/", headers={"Origin": OK})
+    assert r.status_code == 201
+    assert r.headers.getlist(ACEH) == ["X-Id, Link, Content-Disposition, Location"]
+    other = client.post("/", headers={"Origin": "https://evil.example"})
+    assert ACEH not in other.headers
+
+
+def test_error_headers_from_decorators_above_cors_are_exposed(
+    app: Flask, client: t.Any
+) -> None:
+    @app.get("/")
+    @add_challenge
+    @cors(OK)
+    def view() -> str:
+        abort(401)
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.status_code == 401
+    assert r.headers[ACAO] == OK
+    assert r.headers[ACEH] == "WWW-Authenticate"
+
+
+def test_app_wide_401_challenge_is_exposed(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(OK)
+    def view() -> tuple[str, int]:
+        return "who?", 401
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.headers["WWW-Authenticate"].startswith("Basic")
+    assert r.headers[ACEH] == "WWW-Authenticate"
+
+
+def test_expose_present_leaves_non_cors_responses_alone() -> None:
+    response = Response("x", headers={"Link": "<a>; rel=next"})
+    assert ACEH not in expose_present(response).headers
+    response.headers[ACAO] = OK
+    response.headers[ACEH] = "X-A"
+    assert expose_present(response).headers[ACEH] == "X-A, Link"
+
+
+# -- preflights ------------------------------------------------------------------
+
+
+def test_allowed_preflight_is_answered_without_the_view(
+    app: Flask, client: t.Any
+) -> None:
+    calls = []
+
+    @app.route("/", methods=["GET", "PUT", "OPTIONS"])
+    @cors(OK, allow_credentials=True, max_age=600)
+    def view() -> str:
+        calls.append(1)
+        return "view"
+
+    r = preflight(client, "/", request_headers="content-type,x-custom,authorization")
+    assert r.status_code == 204
+    assert r.data == b""
+    assert calls == []
+    assert "Content-Type" not in r.headers
+    assert r.headers[ACAO] == OK
+    assert r.headers["Access-Control-Allow-Credentials"] == "true"
+    assert r.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, PUT"
+    assert (
+        r.headers["Access-Control-Allow-Headers"]
+        == "content-type,x-custom,authorization"
+    )
+    assert r.headers["Access-Control-Max-Age"] == "600"
+    assert r.headers["Vary"] == PREFLIGHT_VARY
+    assert "Access-Control-Allow-Private-Network" not in r.headers
+
+
+def test_preflight_reaches_a_route_without_options_in_methods(
+    app: Flask, client: t.Any
+) -> None:
+    @app.delete("/items/<int:id>")
+    @cors(OK, max_age=datetime.timedelta(hours=1))
+    def delete(id: int) -> str:
+        raise AssertionError("the view must not run for a preflight")
+
+    r = preflight(client, "/items/3", method="DELETE")
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Methods"] == "DELETE, OPTIONS"
+    assert r.headers["Access-Control-Max-Age"] == "3600"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "sent", "reason"),
+    [
+        ({}, {"origin": "https://evil.example"}, "origin not allowed"),
+        ({"methods": ["GET", "POST"]}, {"method": "PUT"}, "method not allowed"),
+        ({"methods": ["GET"]}, {"method": "ET"}, "method not allowed"),
+        ({"methods": ["GET"]}, {"method": "G"}, "method not allowed"),
+        ({"methods": ["GET", "PUT"]}, {"method": "GET, PUT"}, "method not allowed"),
+        ({"methods": ["put"]}, {"method": "put"}, "method not allowed"),
+        ({}, {"method": "DELETE"}, "method not allowed"),  # not a route method
+        (
+            {"allow_headers": ["X-Token"]},
+            {"request_headers": "x-token,x-other"},
+            "request headers",
+        ),
+        (
+            {"allow_headers": ["X-Token"]},
+            {"request_headers": "x-tok"},
+            "request headers",
+        ),
+        ({}, {"request_headers": "x-a\r\nx-b: c"}, "request headers"),
+        ({}, {"request_headers": "x-a;b"}, "request headers"),
+        (
+            {},
+            {"Access-Control-Request-Private-Network": "true"},
+            "private network",
+        ),
+    ],
+)
+def test_disallowed_preflight_is_refused_with_a_reason(
+    bare_app: Flask, kwargs: dict[str, t.Any], sent: dict[str, str], reason: str
+) -> None:
+    calls = []
+
+    @bare_app.route("/", methods=["GET", "PUT", "POST"])
+    @cors(OK, **kwargs)
+    def view() -> str:
+        calls.append(1)
+        return "x"
+
+    client = bare_app.test_client()
+    extra = {
+        "HTTP_" + k.upper().replace("-", "_"): v
+        for k, v in sent.items()
+        if k not in {"origin", "method", "request_headers"}
+    }
+    environ = {
+        "HTTP_ORIGIN": sent.get("origin", OK),
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": sent.get("method", "PUT"),
+        **extra,
+    }
+    if "request_headers" in sent:
+        environ["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"] = sent["request_headers"]
+    r = client.options("/", environ_overrides=environ)
+    assert r.status_code == 403
+    assert r.mimetype == "text/plain"
+    assert reason in r.get_data(as_text=True)
+    assert ACAO not in r.headers
+    assert r.headers["Vary"] == PREFLIGHT_VARY
+    assert calls == []
+
+
+def test_methods_option_is_announced_upper_cased(app: Flask, client: t.Any) -> None:
+    @app.route("/", methods=["GET", "PUT", "PATCH"])
+    @cors(OK, methods="get, put")
+    def view() -> str:
+        return "x"
+
+    r = preflight(client, "/", method="PUT")
+    assert r.headers["Access-Control-Allow-Methods"] == "GET, PUT"
+    assert preflight(client, "/", method="PATCH").status_code == 403
+
+
+def test_explicit_allow_headers_echo_the_allowed_and_safelisted(
+    app: Flask, client: t.Any
+) -> None:
+    @app.put("/")
+    @cors(OK, allow_headers=["X-Token", "Authorization"])
+    def view() -> str:
+        return "x"
+
+    r = preflight(client, "/", request_headers="Content-Type, x-token,AUTHORIZATION")
+    assert r.status_code == 204
+    allowed = r.headers["Access-Control-Allow-Headers"]
+    assert allowed == "content-type, x-token, authorization"
+
+
+def test_star_allow_headers_echo_authorization(app: Flask, client: t.Any) -> None:
+    @app.put("/")
+    @cors(OK)
+    def view() -> str:
+        return "x"
+
+    r = preflight(client, "/", request_headers="authorization")
+    assert r.headers["Access-Control-Allow-Headers"] == "authorization"
+    assert "Access-Control-Allow-Headers" not in preflight(client, "/").headers
+
+
+def test_private_network_preflight_when_enabled(app: Flask, client: t.Any) -> None:
+    @app.put("/")
+    @cors(OK, allow_private_network=True)
+    def view() -> str:
+        return "x"
+
+    r = preflight(client, "/", **{"Access-Control-Request-Private-Network": "true"})
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Private-Network"] == "true"
+    plain = preflight(client, "/")
+    assert "Access-Control-Allow-Private-Network" not in plain.headers
+
+
+def test_any_origin_preflight_sends_a_star(bare_app: Flask) -> None:
+    @bare_app.put("/")
+    @cors()
+    def view() -> str:
+        return "x"
+
+    r = preflight(bare_app.test_client(), "/")
+    assert r.status_code == 204
+    assert r.headers[ACAO] == "*"
+
+
+def test_preflight_for_a_sibling_rule_uses_its_policy(
+    app: Flask, client: t.Any
+) -> None:
+    @app.get("/items")
+    @cors(OK)
+    def list_items() -> str:
+        return "list"
+
+    @app.post("/items")
+    @cors(OK, allow_headers=["X-Token"])
+    def add_item() -> str:
+        return "added"
+
+    @app.get("/other")
+    @cors(OK)
+    def other() -> str:
+        return "x"
+
+    @app.post("/other")
+    def other_post() -> str:
+        return "no cors here"
+
+    r = preflight(client, "/items", method="POST", request_headers="x-token")
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Methods"] == "OPTIONS, POST"
+    refused = preflight(client, "/items", method="POST", request_headers="x-other")
+    assert refused.status_code == 403
+    assert preflight(client, "/items", method="PUT").status_code == 403
+    assert preflight(client, "/other", method="POST").status_code == 403
+
+
+def test_plain_options_gets_flasks_answer_plus_cors(app: Flask, client: t.Any) -> None:
+    @app.route("/", methods=["GET", "PUT"])
+    @cors(OK)
+    def view() -> str:
+        raise AssertionError("Flask answers a plain OPTIONS")
+
+    for sent in ({"Origin": OK}, {"Origin": OK, "X": "y"}):
+        r = client.options("/", headers=sent)
+        assert r.status_code == 200
+        assert set(r.allow) == {"GET", "HEAD", "OPTIONS", "PUT"}
+        assert r.headers[ACAO] == OK
+        assert vary_of(r) == ["Origin"]
+    # Access-Control-Request-Method without Origin is no preflight
+    no_origin = client.options("/", headers={"Access-Control-Request-Method": "PUT"})
+    assert no_origin.status_code == 200
+    assert ACAO not in no_origin.headers
+
+
+# -- MethodView ------------------------------------------------------------------
+
+
+def test_method_view_decorators_receive_preflights(app: Flask, client: t.Any) -> None:
+    class Items(MethodView):
+        decorators: t.ClassVar[list[t.Any]] = [cors(OK)]
+
+        def get(self) -> str:
+            return "list"
+
+        def put(self) -> str:
+            return "put"
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    r = preflight(client, "/items")
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, PUT"
+    plain = client.options("/items", headers={"Origin": OK})
+    assert set(plain.allow) == {"GET", "HEAD", "OPTIONS", "PUT"}
+    assert plain.headers[ACAO] == OK
+    assert client.put("/items", headers={"Origin": OK}).headers[ACAO] == OK
+
+
+def test_method_view_with_its_own_options_handles_plain_options(
+    app: Flask, client: t.Any
+) -> None:
+    class Items(MethodView):
+        decorators: t.ClassVar[list[t.Any]] = [cors(OK)]
+
+        def get(self) -> str:
+            return "list"
+
+        def options(self) -> tuple[str, dict[str, str]]:
+            return "custom", {"Allow": "GET"}
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    plain = client.options("/items", headers={"Origin": OK})
+    assert plain.data == b"custom"
+    assert plain.headers[ACAO] == OK
+    r = preflight(client, "/items", method="GET")
+    assert r.status_code == 204
+    assert r.data == b""
+
+
+# -- errors ------------------------------------------------------------------------
+
+
+def test_abort_in_the_view_carries_cors(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(OK)
+    def view() -> str:
+        abort(404)
+
+    r = client.get("/", headers={"Origin": OK})
+    assert r.status_code == 404
+    assert r.headers[ACAO] == OK
+    assert vary_of(r) == ["Origin"]
+
+
+def test_uncaught_exception_and_error_handler_carry_cors(app: Flask) -> None:
+    app.config["TESTING"] = False
+    handled = []
+
+    @app.errorhandler(409)
+    def conflict(e: Exception) -> tuple[dict[str, str], int]:
+        handled.append(1)
+        return {"message": "conflict"}, 409
+
+    @app.get("/crash")
+    @cors(OK)
+    def crash() -> str:
+        raise RuntimeError("boom")
+
+    @app.get("/conflict")
+    @cors(OK)
+    def conflicted() -> str:
+        abort(409)
+
+    client = app.test_client()
+    r = client.get("/crash", headers={"Origin": OK})
+    assert r.status_code == 500
+    assert r.headers[ACAO] == OK
+    r = client.get("/conflict", headers={"Origin": OK})
+    assert r.status_code == 409
+    assert r.json == {"message": "conflict"}
+    assert handled == [1]
+    assert r.headers[ACAO] == OK
+    assert ACAO not in client.get("/crash", headers={"Origin": "https://e.x"}).headers
+
+
+def test_async_view(app: Flask, client: t.Any) -> None:
+    @app.put("/")
+    @cors(OK)
+    async def view() -> str:
+        await asyncio.sleep(0)
+        return "async"
+
+    assert client.put("/", headers={"Origin": OK}).headers[ACAO] == OK
+    assert preflight(client, "/").status_code == 204
+
+
+# -- configuration ---------------------------------------------------------------
+
+
+def test_options_left_out_take_the_app_config(app: Flask) -> None:
+    other = Flask(__name__)
+    other.config.update(
+        RESPKIT_CORS_ORIGINS=[OK],
+        RESPKIT_CORS_ALLOW_CREDENTIALS=True,
+        RESPKIT_CORS_EXPOSE_HEADERS="X-Id",
+        RESPKIT_CORS_MAX_AGE=60,
+        RESPKIT_CORS_METHODS=["PUT"],
+    )
+    RespKit(other)
+    decorator = cors(expose_headers=["X-Explicit"])
+    for target in (app, other):
+
+        @target.put("/")
+        @decorator
+        def view() -> str:
+            return "x"
+
+    mine = other.test_client().put("/", headers={"Origin": OK})
+    assert mine.headers[ACAO] == OK
+    assert mine.headers["Access-Control-Allow-Credentials"] == "true"
+    assert mine.headers[ACEH] == "X-Explicit"
+    p = preflight(other.test_client(), "/")
+    assert p.headers["Access-Control-Max-Age"] == "60"
+    assert p.headers["Access-Control-Allow-Methods"] == "PUT"
+    default = app.test_client().put("/", headers={"Origin": OK})
+    assert default.headers[ACAO] == "*"
+
+
+# -- blueprints --------------------------------------------------------------------
+
+
+def test_blueprint_gets_cors_on_every_route(app: Flask, client: t.Any) -> None:
+    bp = Blueprint("api", __name__, url_prefix="/api")
+
+    @bp.get("/early")
+    def early() -> str:
+        return "early"
+
+    assert cors(OK, max_age=5)(bp) is bp
+
+    @bp.route("/a")
+    @bp.route("/b", methods=["PUT"])
+    def late() -> str:
+        return "late"
+
+    @bp.get("/own")
+    @cors("https://own.example")
+    def own() -> str:
+        return "own"
+
+    app.register_blueprint(bp)
+    app.register_blueprint(bp, name="api2", url_prefix="/v2")
+
+    @app.get("/outside")
+    def outside() -> str:
+        return "outside"
+
+    for path in ("/api/early", "/api/a", "/v2/a"):
+        assert client.get(path, headers={"Origin": OK}).headers[ACAO] == OK
+    r = preflight(client, "/api/b")
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Max-Age"] == "5"
+    assert ACAO not in client.get("/outside", headers={"Origin": OK}).headers
+    assert ACAO not in client.get("/api/own", headers={"Origin": OK}).headers
+    own_origin = {"Origin": "https://own.example"}
+    assert (
+        client.get("/api/own", headers=own_origin).headers[ACAO] == own_origin["Origin"]
+    )
+
+
+# -- RESPKIT_CORS_RESOURCES ------------------------------------------------------
+
+
+def resource_app(**config: t.Any) -> Flask:
+    app = Flask(__name__)
+    app.config.update(TESTING=False, **config)
+    RespKit(app)
+
+    @app.get("/api/items")
+    def items() -> tuple[str, dict[str, str]]:
+        return "items", {"X-Total-Count": "2"}
+
+    @app.route("/api/items", methods=["PUT", "DELETE"])
+    def change_items() -> str:
+        return "changed"
+
+    @app.get("/apix")
+    def apix() -> str:
+        return "apix"
+
+    @app.get("/v1/api/items")
+    def nested() -> str:
+        return "nested"
+
+    @app.get("/api/crash")
+    def crash() -> str:
+        raise RuntimeError("boom")
+
+    @app.get("/api/own")
+    @cors("https://own.example")
+    def own() -> str:
+        return "own"
+
+    @app.get("/files/<name>")
+    def files(name: str) -> str:
+        return name
+
+    return app
+
+
+def test_resources_apply_by_full_path_match() -> None:
+    app = resource_app(RESPKIT_CORS_RESOURCES={r"/api/.*": {"origins": [OK]}})
+    client = app.test_client()
+    r = client.get("/api/items", headers={"Origin": OK})
+    assert r.headers[ACAO] == OK
+    assert r.headers[ACEH] == "X-Total-Count"
+    assert vary_of(r) == ["Origin"]
+    for path in ("/apix", "/v1/api/items"):
+        assert ACAO not in client.get(path, headers={"Origin": OK}).headers
+    assert (
+        ACAO not in client.get("/api/items", headers={"Origin": "https://e.x"}).headers
+    )
+
+
+def test_resources_cover_errors_and_unknown_routes() -> None:
+    app = resource_app(RESPKIT_CORS_RESOURCES={r"/api/.*": {"origins": [OK]}})
+    client = app.test_client()
+    missing = client.get("/api/nope", headers={"Origin": OK})
+    assert missing.status_code == 404
+    assert missing.headers[ACAO] == OK
+    crash = client.get("/api/crash", headers={"Origin": OK})
+    assert crash.status_code == 500
+    assert crash.headers[ACAO] == OK
+    p = preflight(client, "/api/nope", method="PATCH")
+    assert p.status_code == 204
+    assert "PATCH" in p.headers["Access-Control-Allow-Methods"]
+
+
+def test_resource_preflights_use_the_route_serving_the_method() -> None:
+    app = resource_app(
+        RESPKIT_CORS_RESOURCES={r"/api/.*": {"origins": [OK], "max_age": 30}}
+    )
+    client = app.test_client()
+    r = preflight(client, "/api/items", method="DELETE")
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Methods"] == "DELETE, OPTIONS, PUT"
+    assert r.headers["Access-Control-Max-Age"] == "30"
+    refused = preflight(client, "/api/items", origin="https://e.x")
+    assert refused.status_code == 403
+
+
+def test_a_view_decorator_wins_over_a_resource() -> None:
+    app = resource_app(RESPKIT_CORS_RESOURCES={r"/api/.*": {"origins": [OK]}})
+    client = app.test_client()
+    assert ACAO not in client.get("/api/own", headers={"Origin": OK}).headers
+    own = "https://own.example"
+    r = client.get("/api/own", headers={"Origin": own})
+    assert r.headers.getlist(ACAO) == [own]
+    assert preflight(client, "/api/own", method="GET").status_code == 403
+    assert preflight(client, "/api/own", method="GET", origin=own).status_code == 204
+
+
+def test_resource_patterns_see_the_raw_path() -> None:
+    app = resource_app(RESPKIT_CORS_RESOURCES={r"/files/a%20b": {"origins": [OK]}})
+    client = app.test_client()
+    assert client.get("/files/a%20b", headers={"Origin": OK}).headers[ACAO] == OK
+    assert ACAO not in client.get("/files/a+b", headers={"Origin": OK}).headers
+
+
+def test_resource_options_take_the_app_defaults() -> None:
+    app = resource_app(
+        RESPKIT_CORS_ORIGINS=[OK],
+        RESPKIT_CORS_RESOURCES={r"/api/.*": {"expose_headers": ["X-Id"]}},
+    )
+    r = app.test_client().get("/api/items", headers={"Origin": OK})
+    assert r.headers[ACAO] == OK
+    assert r.headers[ACEH] == "X-Id, X-Total-Count"
+
+
+@pytest.mark.parametrize(
+    ("resources", "error", "match"),
+    [
+        ({r"/api/.*": {"origin": OK}}, TypeError, "unknown CORS option"),
+        ({r"/api/.*": {"origins": "https://a/"}}, ValueError, r"\['/api/\.\*'\]"),
+        ({r"/api/.*": {"allow_credentials": True}}, ValueError, "allow_credentials"),
+    ],
+)
+def test_bad_resources_fail_at_init_app(
+    resources: dict[str, t.Any], error: type[Exception], match: str
+) -> None:
+    app = Flask(__name__)
+    app.config["RESPKIT_CORS_RESOURCES"] = resources
+    with pytest.raises(error, match=match):
+        RespKit(app)
