@@ -7,6 +7,7 @@ import typing as t
 from urllib.parse import quote, urljoin
 
 from flask import Response, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.urls import iri_to_uri
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +42,15 @@ def link_uri(url: str) -> str:
     outside the RFC 3986 set (plus ``;``, ``,`` and ``'``) are percent-encoded.
     """
     return _URI_UNSAFE.sub(_pct, iri_to_uri(url))
+
+
+def request_url() -> str:
+    """The request URL, or ``400 Bad Request`` when the ``Host`` header makes
+    Werkzeug fail to build it (an invalid IDNA name such as ``xn--zz``)."""
+    try:
+        return request.url
+    except ValueError:
+        raise BadRequest("The Host header is not a valid host name.") from None
 
 
 def check_rel(option: str, rel: object) -> str:
@@ -211,7 +221,7 @@ def append_links(response: Response, links: Iterable[Link]) -> None:
     """
     headers = response.headers
     lines = headers.getlist("Link")
-    seen = _existing_keys(lines, request.url)
+    seen = _existing_keys(lines, request_url())
     values = list(lines)
     for link in links:
         key = _key(link.target, link.rel)

@@ -13,7 +13,7 @@ from flask import Response, current_app, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from ._http import check_field_value
-from ._linkvalue import Link, append_links, check_rel, link_uri
+from ._linkvalue import Link, append_links, check_rel, link_uri, request_url
 from .core import F, StaticDecorator
 from .pagination import Pagination, paginate
 
@@ -92,7 +92,7 @@ def resolve_target(target: Target, response: Response) -> str | None:
         return _endpoint_url(target)
     else:
         url = target
-    return iri_to_uri(urljoin(request.url, url))
+    return iri_to_uri(urljoin(request_url(), url))
 
 
 #: What :func:`link_header` takes positionally.
@@ -109,7 +109,7 @@ class _LinkHeader(StaticDecorator):
     def apply(self, response: Response) -> Response:
         if not 200 <= response.status_code < 400:
             return response
-        base = request.url
+        base = request_url()
         out: list[Link] = []
         for item in self.links:
             link = item if isinstance(item, Link) else item(response)

@@ -15,6 +15,8 @@ from flask.views import MethodView
 from hypothesis import given
 from hypothesis import strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 from yarl import URL
 
 from flask_respkit import Link, created, link_header, paginate
@@ -501,3 +503,18 @@ def test_created_shares_the_resolution(app: Flask) -> None:
 
     r = app.test_client().post("/a/b")
     assert (r.status_code, r.headers["Location"]) == (201, "http://localhost/a/b?id=3")
+
+
+def test_host_werkzeug_cannot_build_urls_for_is_400(app: Flask) -> None:
+    @app.get("/a")
+    @link_header(next="/n")
+    def a() -> str:
+        return "x"
+
+    # Werkzeug's test client cannot send this Host itself, so call the app.
+    environ = EnvironBuilder(path="/a").get_environ()
+    environ["HTTP_HOST"] = "xn--zz"
+    body, status, headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    assert status == "400 BAD REQUEST"
+    assert b"Host header" in b"".join(body)
+    assert "Link" not in Headers(headers)

@@ -11,6 +11,8 @@ from flask import Flask, abort, request
 from flask.views import MethodView
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from flask_respkit import Link, Pagination, RespKit, link_header, paginate
 
@@ -563,3 +565,24 @@ def test_following_next_visits_every_item_once(
             assert found["last"].endswith(f"page={-(-total // per_page)}")
         assert pages <= total + 1
     assert seen == data
+
+
+def test_host_werkzeug_cannot_build_urls_for_is_400_before_the_view(
+    app: Flask,
+) -> None:
+    ran = []
+
+    @app.get("/x")
+    @paginate()
+    def x(pagination: Pagination) -> list[int]:
+        ran.append(1)
+        return []
+
+    # Werkzeug's test client cannot send this Host itself, so call the app.
+    environ = EnvironBuilder(path="/x").get_environ()
+    environ["HTTP_HOST"] = "xn--zz"
+    body, status, headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    assert status == "400 BAD REQUEST"
+    assert b"Host header" in b"".join(body)
+    assert "Link" not in Headers(headers)
+    assert ran == []
