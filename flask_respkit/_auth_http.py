@@ -7,7 +7,7 @@ import re
 import typing as t
 from collections.abc import Iterable
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response
 from werkzeug.datastructures import Authorization
 
 from ._http import TOKEN, check_field_value, check_token
@@ -26,7 +26,7 @@ _SCHEME = re.compile(
     rf"(?:^|,)[ \t]*({TOKEN.pattern})(?:[ \t]+(?=[^ \t=,])|[ \t]*(?:,|$))"
 )
 # Per response: how many of the trailing challenges the kit's decorators added.
-_MARK = "_respkit_challenges"
+MARK = "_respkit_challenges"
 
 
 def escape(value: str) -> str:
@@ -82,25 +82,25 @@ def add_challenge(response: Response, challenge: str, scheme: str) -> Response:
     values = headers.getlist("WWW-Authenticate")
     if not values:
         headers.add("WWW-Authenticate", challenge)
-        setattr(response, _MARK, 1)
+        setattr(response, MARK, 1)
         return response
     if scheme in challenge_schemes(values):
         return response
-    ours = min(getattr(response, _MARK, 0), len(values))
+    ours = min(getattr(response, MARK, 0), len(values))
     at = len(values) - ours
     headers.setlist("WWW-Authenticate", [*values[:at], challenge, *values[at:]])
-    setattr(response, _MARK, ours + 1)
+    setattr(response, MARK, ours + 1)
     return response
 
 
-def read_authorization() -> Authorization | None:
+def read_authorization(req: Request) -> Authorization | None:
     """The request's ``Authorization``, or ``None`` when absent or malformed.
 
     Malformed: longer than :data:`MAX_AUTHORIZATION_LENGTH`, bad base64 or
     non-UTF-8 Basic credentials (Werkzeug may raise ``ValueError`` for these),
     or a scheme with no credentials at all.
     """
-    value = request.headers.get("Authorization")
+    value = req.headers.get("Authorization")
     if not value or len(value) > MAX_AUTHORIZATION_LENGTH:
         return None
     try:
@@ -114,22 +114,75 @@ def read_authorization() -> Authorization | None:
     return auth if auth.token or auth.parameters else None
 
 
-def wants_json() -> bool:
-    accept = request.accept_mimetypes
-    json_q = accept.quality("application/json")
-    text_q = accept.quality("text/plain")
+def _accept_ranges(raw: str) -> list[tuple[str, str, float]]:
+    """Media ranges and qualities of a lowercased ``Accept`` value."""
+    ranges = []
+    for item in raw.split(","):
+        media, *params = item.split(";")
+        kind, slash, sub = media.strip().partition("/")
+        if not slash and kind == "*":
+            sub = "*"
+        elif not (slash and kind and sub):
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = -1.0
+        if 0 <= q <= 1:  # also drops NaN
+            ranges.append((kind, sub.strip(), q))
+    return ranges
+
+
+def _quality(ranges: list[tuple[str, str, float]], kind: str, sub: str) -> float:
+    # RFC 9110 §12.5.1: the most specific matching range sets the quality.
+    best, quality = -1, 0.0
+    for r_kind, r_sub, q in ranges:
+        if r_kind == kind:
+            rank = 2 if r_sub == sub else 1 if r_sub == "*" else -1
+        else:
+            rank = 0 if r_kind == r_sub == "*" else -1
+        if rank > best:
+            best, quality = rank, q
+    return quality
+
+
+def wants_json(req: Request) -> bool:
+    """Whether ``Accept`` rates ``application/json`` above ``text/plain``, or
+    equal (not 0) and names it explicitly (``application/json, text/plain, */*``).
+    """
+    raw = req.headers.get("Accept", "").lower()
+    if not raw or not ("json" in raw or "application/" in raw or "text/" in raw):
+        return False  # only wildcards: no preference
+    ranges = _accept_ranges(raw)
+    json_q = _quality(ranges, "application", "json")
+    text_q = _quality(ranges, "text", "plain")
     return json_q > text_q or (
-        json_q == text_q > 0 and "application/json" in accept.values()
+        json_q == text_q > 0 and ("application", "json", json_q) in ranges
     )
 
 
-def message_response(app: Flask, status: int, message: str) -> Response:
-    """A response with ``{"message": ...}`` as JSON when the client prefers it,
-    plain text otherwise, and ``Vary: Accept``."""
-    if wants_json():
-        body, mimetype = app.json.dumps({"message": message}), "application/json"
-    else:
-        body, mimetype = message, "text/plain"
-    response = app.response_class(body, status, mimetype=mimetype)
-    response.headers["Vary"] = "Accept"
-    return response
+class Bodies:
+    """The JSON and text forms of one message, encoded once per app."""
+
+    def __init__(self, app: Flask, message: str) -> None:
+        self.response_class = app.response_class
+        self.json = app.json.dumps({"message": message}).encode()
+        self.text = message.encode()
+
+    def response(
+        self, req: Request, status: int, headers: list[tuple[str, str]]
+    ) -> Response:
+        """The response for ``req``: JSON if preferred, else text, and
+        ``Vary: Accept`` besides ``headers``."""
+        headers.append(("Vary", "Accept"))
+        if wants_json(req):
+            return self.response_class(self.json, status, headers, content_type=_JSON)
+        return self.response_class(self.text, status, headers, content_type=_TEXT)
+
+
+_JSON = "application/json"
+_TEXT = "text/plain; charset=utf-8"

@@ -14,11 +14,12 @@ from werkzeug.exceptions import Unauthorized
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ._auth_http import (
+    MARK,
+    Bodies,
     ParamValue,
     add_challenge,
     check_param,
     escape,
-    message_response,
     read_authorization,
 )
 from ._http import check_field_value, check_token, is_preflight
@@ -143,7 +144,9 @@ class _ChallengeStep(Step):
         #: A decorator below answers CORS preflights itself.
         self.preflight_below = any(d.routes_options for d in below)
         self.handled = _has_401_handler(app, [b for b in app.error_handler_spec if b])
-        self.text = app.response_class(MESSAGE, 401).get_data()
+        self.bodies = Bodies(app, MESSAGE)
+        self.alone = self.deny_steps == (self,)
+        self.header = ("WWW-Authenticate", self.value)
 
     def apply(self, response: Response) -> Response:
         if response.status_code != 401:
@@ -154,22 +157,26 @@ class _ChallengeStep(Step):
         verify = self.verify
         if verify is None:
             return None
-        if is_preflight(request):
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if is_preflight(req):
             if self.preflight_below:
                 return None
             return current_app.make_default_options_response()
         try:
-            ok = verify(read_authorization())
+            ok = verify(read_authorization(req))
         except Exception:
             self._on_error()
             raise
         if ok:
             return None
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        if self.handled and _has_401_handler(app, request.blueprints):
+        if self.handled and _has_401_handler(current_app, req.blueprints):
             self._on_error()
             raise Unauthorized(MESSAGE)
-        response = message_response(app, 401, MESSAGE)
+        if self.alone:
+            response = self.bodies.response(req, 401, [self.header])
+            setattr(response, MARK, 1)
+            return response
+        response = self.bodies.response(req, 401, [])
         for step in self.deny_steps:
             response = step.apply(response)
         return response
@@ -318,7 +325,8 @@ def challenge_response(
             message = (
                 MESSAGE if status == 401 else HTTP_STATUS_CODES.get(status, "Error")
             )
-        response = message_response(app, status, message)
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        response = Bodies(app, message).response(req, status, [])
     else:
         response = app.make_response(body)
         response.status_code = status

@@ -22,7 +22,11 @@ from flask_respkit import (
     challenge_response,
     response_decorator,
 )
-from flask_respkit._auth_http import MAX_AUTHORIZATION_LENGTH, challenge_schemes
+from flask_respkit._auth_http import (
+    MAX_AUTHORIZATION_LENGTH,
+    challenge_schemes,
+    wants_json,
+)
 from flask_respkit._http import TOKEN, is_preflight
 from flask_respkit.core import StaticDecorator
 
@@ -463,6 +467,64 @@ def test_guard_body_is_text_otherwise(
     Guarded(app)
     r = client.get("/", headers={"Accept": accept} if accept else {})
     assert (r.status_code, r.mimetype) == (401, "text/plain")
+
+
+@pytest.mark.parametrize(
+    ("accept", "want"),
+    [
+        ("APPLICATION/JSON", True),
+        ("application/json ; q=1", True),
+        ("application/*", True),
+        ("text/plain;q=0, */*", True),  # the more specific range wins (RFC 9110)
+        ("application/json;q=0.9, text/*;q=0.5", True),
+        ("application/json;q=0.5, text/plain", False),
+        ("application/json;q=0", False),
+        ("application/json;q=abc", False),  # a bad q drops the range
+        ("application/json;q=2", False),
+        ("application/json;q=nan", False),
+        ("*", False),
+        ("text/plain, application/json", True),  # equal, JSON named
+        (" , ;;, /,application/, /json", False),
+    ],
+)
+def test_accept_negotiation_follows_rfc9110(
+    app: Flask, accept: str, want: bool
+) -> None:
+    with app.test_request_context("/", headers={"Accept": accept}):
+        assert wants_json(request) is want
+
+
+RANGES = [
+    "application/json",
+    "text/plain",
+    "*/*",
+    "text/*",
+    "application/*",
+    "text/html",
+]
+
+
+@given(st.lists(st.sampled_from(RANGES), min_size=1), st.sampled_from(["", ";q=0.5"]))
+def test_accept_negotiation_agrees_with_werkzeug(ranges: list[str], q: str) -> None:
+    app = Flask(__name__)
+    with app.test_request_context(
+        "/", headers={"Accept": ", ".join(r + q for r in ranges)}
+    ):
+        accept = request.accept_mimetypes
+        json_q, text_q = (
+            accept.quality("application/json"),
+            accept.quality("text/plain"),
+        )
+        named = "application/json" in accept.values()
+        want = json_q > text_q or (json_q == text_q > 0 and named)
+        assert wants_json(request) is want
+
+
+@given(st.text(alphabet=st.characters(exclude_characters="\r\n"), max_size=40))
+def test_accept_negotiation_never_fails(accept: str) -> None:
+    app = Flask(__name__)
+    with app.test_request_context("/", headers={"Accept": accept}):
+        assert wants_json(request) in (True, False)
 
 
 @pytest.mark.parametrize(
