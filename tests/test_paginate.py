@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import typing as t
+from pathlib import Path
 
 import pytest
 import requests.utils
@@ -586,3 +588,23 @@ def test_host_werkzeug_cannot_build_urls_for_is_400_before_the_view(
     assert b"Host header" in b"".join(body)
     assert "Link" not in Headers(headers)
     assert ran == []
+
+
+def test_docs_example_answers_as_the_page_says() -> None:
+    page = Path(__file__).resolve().parents[1] / "docs" / "links.rst"
+    block = re.search(
+        r"\.\. code-block:: python\n\n((?:    .*\n|\n)+)", page.read_text()
+    )
+    assert block is not None
+    source = "\n".join(line[4:] for line in block.group(1).splitlines())
+    namespace: dict[str, t.Any] = {"__name__": "links_docs"}
+    exec(compile(source, str(page), "exec"), namespace)
+    r = namespace["app"].test_client().get("/books?page=2&sort=title")
+    assert [b["id"] for b in r.json] == list(range(11, 21))
+    assert r.headers["X-Total-Count"] == "95"
+    assert r.headers["Link"] == (
+        '<http://localhost/books?page=1&sort=title>; rel="first",'
+        ' <http://localhost/books?page=1&sort=title>; rel="prev",'
+        ' <http://localhost/books?page=3&sort=title>; rel="next",'
+        ' <http://localhost/books?page=10&sort=title>; rel="last"'
+    )
