@@ -40,18 +40,35 @@ def _wants_csv() -> bool:
     return best == "text/csv"
 
 
-def _unpack(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, t.Any]:
+_TUPLE_FORMS = (
+    "a csv_export view may return (rows, status), (rows, headers) or"
+    " (rows, status, headers), got {}; return a list or a generator to export rows"
+)
+
+
+def _unpack(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, Headers | None]:
+    """Split Flask's tuple return forms, checking the status and headers."""
+    status = headers = None
     if len(rv) == 3:
-        return rv[0], rv[1], rv[2]
-    if len(rv) == 2:
-        if isinstance(rv[1], (Headers, dict, tuple, list)):
-            return rv[0], None, rv[1]
-        return rv[0], rv[1], None
-    raise TypeError(
-        "a csv_export view may return (rows, status), (rows, headers) or"
-        f" (rows, status, headers), got a tuple of {len(rv)}; return a list or"
-        " a generator to export rows"
-    )
+        body, status, headers = rv
+    elif len(rv) == 2:
+        body, extra = rv
+        if isinstance(extra, (Headers, dict, tuple, list)):
+            headers = extra
+        else:
+            status = extra
+    else:
+        raise TypeError(_TUPLE_FORMS.format(f"a tuple of {len(rv)}"))
+    if status is not None and (
+        isinstance(status, bool) or not isinstance(status, (int, str))
+    ):
+        raise TypeError(_TUPLE_FORMS.format(f"the status {status!r}"))
+    if headers is not None:
+        try:
+            headers = Headers(headers)
+        except (TypeError, ValueError):
+            raise TypeError(_TUPLE_FORMS.format(f"the headers {headers!r}")) from None
+    return body, status, headers
 
 
 def _stream(
@@ -125,12 +142,12 @@ class CsvStep(Step):
             if close is not None:
                 close()
             raise
-        if negotiate:
-            add_vary(response.headers, ("Accept",))
         if status is not None:
             response.status = status
         if headers:
             response.headers.update(headers)
+        if negotiate:
+            add_vary(response.headers, ("Accept",))
         return response
 
     def _csv(self, first: t.Any, rows: Iterator[t.Any], kwargs: t.Any) -> Response:
