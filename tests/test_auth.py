@@ -892,3 +892,47 @@ def test_bad_auth_config_fails_at_init_app(key: str, value: str) -> None:
     app.config[key] = value
     with pytest.raises((ValueError, TypeError), match=key):
         RespKit(app)
+
+
+# -- the documentation's examples -------------------------------------------------
+
+
+def _doc_blocks() -> list[str]:
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "auth.rst"
+    found = re.finditer(
+        r"\.\. code-block:: python\n\n((?:    .*\n|\n)+)", page.read_text()
+    )
+    return ["\n".join(line[4:] for line in m.group(1).splitlines()) for m in found]
+
+
+def test_docs_first_example_answers_as_shown() -> None:
+    namespace: dict[str, t.Any] = {"__name__": "auth_docs"}
+    exec(_doc_blocks()[0], namespace)
+    client = namespace["app"].test_client()
+    r = client.get("/me")
+    assert r.status_code == 401
+    assert challenges(r) == ['Basic realm="Users", charset="UTF-8"']
+    assert (r.headers["Vary"], r.text) == ("Accept", "Authentication required.")
+    assert client.get("/me", headers=basic("ada", "s\xe9same")).json == {"name": "ada"}
+
+
+def test_docs_challenge_response_example() -> None:
+    namespace: dict[str, t.Any] = {"__name__": "auth_docs"}
+    exec(_doc_blocks()[1], namespace)
+    client = namespace["app"].test_client()
+    r = client.post("/reports")
+    assert (r.status_code, challenges(r)) == (401, ['Bearer realm="api"'])
+    r = client.post("/reports", headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    assert parse(challenges(r)[0])[1]["error"] == "invalid_token"
+    assert r.text == "The token is unknown or expired."
+    r = client.post("/reports", headers={"Authorization": "Bearer t0k3n"})
+    assert r.status_code == 403
+    assert parse(challenges(r)[0])[1] == {
+        "realm": "api",
+        "error": "insufficient_scope",
+        "scope": "write",
+    }
