@@ -1,0 +1,217 @@
+"""csv_export over real HTTP: requests, pandas and curl against a live server,
+and the example app started as its own process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import requests
+from flask import Flask, request
+
+from flask_respkit import RespKit, csv_export
+from flask_respkit.export import BATCH_ROWS
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv_export" / "app.py"
+
+pytestmark = pytest.mark.live
+
+ROWS: list[dict[str, t.Any]] = [
+    {"id": 1, "name": 'ACME "Rockets", Ltd', "amount": -12.5, "note": "a\nb"},
+    {"id": 2, "name": "Zoë Ångström 大阪", "amount": 0.1, "note": None},
+    {"id": 3, "name": '=HYPERLINK("http://x")', "amount": 3, "note": "-1+2"},
+    {"id": 4, "name": "@SUM(A1)", "amount": -0.0, "note": "2024-01-02"},
+]
+EXPECTED_CELLS = [
+    ["ID", "Name", "Amount", "Note"],
+    ["1", 'ACME "Rockets", Ltd', "-12.5", "a\nb"],
+    ["2", "Zoë Ångström 大阪", "0.1", ""],
+    ["3", '\'=HYPERLINK("http://x")', "3", "'-1+2"],
+    ["4", "'@SUM(A1)", "-0.0", "2024-01-02"],
+]
+COLUMNS = {"id": "ID", "name": "Name", "amount": "Amount", "note": "Note"}
+
+
+@pytest.fixture
+def app() -> Flask:
+    app = Flask(__name__)
+    RespKit(app)
+
+    @app.get("/orders.csv")
+    @csv_export(COLUMNS, filename="Résumé 2024.csv")
+    def orders() -> t.Iterator[dict[str, t.Any]]:
+        return iter(ROWS)
+
+    @app.get("/orders")
+    @csv_export(COLUMNS, negotiate=True)
+    def negotiated() -> list[dict[str, t.Any]]:
+        return ROWS
+
+    @app.get("/many")
+    @csv_export(["i", "q"])
+    def many() -> t.Iterator[tuple[int, str]]:
+        n = request.args.get("n", 10, type=int)
+        return ((i, request.args.get("q", "")) for i in range(n))
+
+    @app.get("/broken")
+    @csv_export(["i"])
+    def broken() -> t.Iterator[tuple[int]]:
+        for i in range(BATCH_ROWS * 3):
+            yield (i,)
+        raise RuntimeError("the database went away")
+
+    return app
+
+
+def test_requests_and_csv_reader_round_trip(live_server: t.Any) -> None:
+    r = requests.get(live_server.url("/orders.csv"), timeout=10)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8; header=present"
+    assert r.headers["Content-Disposition"] == (
+        'attachment; filename="Resume 2024.csv";'
+        " filename*=UTF-8''R%C3%A9sum%C3%A9%202024.csv"
+    )
+    assert "Content-Length" not in r.headers
+    assert r.headers["Transfer-Encoding"] == "chunked"
+    cells = list(csv.reader(io.StringIO(r.content.decode("utf-8"), newline="")))
+    assert cells == EXPECTED_CELLS
+
+
+def test_pandas_reads_the_export_over_http(live_server: t.Any) -> None:
+    df = pd.read_csv(live_server.url("/orders.csv"))
+    assert list(df.columns) == ["ID", "Name", "Amount", "Note"]
+    assert df["ID"].tolist() == [1, 2, 3, 4]
+    assert df["Name"].tolist() == [row[1] for row in EXPECTED_CELLS[1:]]
+    assert df["Amount"].tolist() == [-12.5, 0.1, 3.0, -0.0]
+    assert math.copysign(1, df["Amount"][3]) == -1
+    notes = df["Note"].tolist()
+    assert notes[0] == "a\nb"
+    assert math.isnan(notes[1])  # None → empty cell → NaN
+    assert notes[2:] == ["'-1+2", "2024-01-02"]
+
+
+def test_pandas_streams_a_large_export_with_request_args(live_server: t.Any) -> None:
+    n = BATCH_ROWS * 20 + 3
+    df = pd.read_csv(live_server.url(f"/many?n={n}&q=ok"))
+    assert len(df) == n
+    assert df["i"].tolist() == list(range(n))
+    assert set(df["q"]) == {"ok"}
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [("text/csv", "text/csv"), ("application/json", "application/json")],
+)
+def test_negotiation_over_http(live_server: t.Any, accept: str, kind: str) -> None:
+    r = requests.get(live_server.url("/orders"), headers={"Accept": accept}, timeout=10)
+    assert r.headers["Content-Type"].split(";")[0] == kind
+    assert r.headers["Vary"] == "Accept"
+    if kind == "application/json":
+        assert r.json() == ROWS
+    else:
+        assert pd.read_csv(io.BytesIO(r.content))["ID"].tolist() == [1, 2, 3, 4]
+    df = pd.read_csv(live_server.url("/orders?format=csv"))
+    assert len(df) == 4
+
+
+def test_an_error_mid_stream_cuts_the_download(live_server: t.Any) -> None:
+    r = requests.get(live_server.url("/broken"), stream=True, timeout=10)
+    assert r.status_code == 200
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        for _ in r.iter_content(8192):
+            pass
+    with pytest.raises(Exception):  # noqa: B017, PT011 - pandas must not see a clean file
+        pd.read_csv(live_server.url("/broken"))
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_saves_the_download_under_its_name(
+    live_server: t.Any, tmp_path: Path
+) -> None:
+    subprocess.run(
+        ["curl", "-sSf", "-OJ", live_server.url("/orders.csv")],
+        cwd=tmp_path,
+        check=True,
+        timeout=20,
+    )
+    saved = [p.name for p in tmp_path.iterdir()]
+    assert len(saved) == 1
+    assert saved[0] in {"Resume 2024.csv", "Résumé 2024.csv"}
+    with (tmp_path / saved[0]).open(newline="", encoding="utf-8") as f:
+        assert list(csv.reader(f)) == EXPECTED_CELLS
+
+
+# The example app ---------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def example() -> t.Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(EXAMPLE)],
+        env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(base + "/orders?limit=1", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_example_app_streams_100k_sqlite_rows(example: str) -> None:
+    r = requests.get(example + "/orders.csv", stream=True, timeout=60)
+    assert r.headers["Content-Disposition"].startswith(
+        'attachment; filename="orders-2024.csv"'
+    )
+    assert r.headers["Transfer-Encoding"] == "chunked"
+    body = r.raw.read(decode_content=True)
+    assert body.startswith(b"\xef\xbb\xbfOrder,Customer,Status,Amount (EUR),Date,Note")
+    df = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig")
+    assert len(df) == 100_000
+    assert df["Order"].tolist() == list(range(1, 100_001))
+    assert (df.loc[df["Status"] == "refunded", "Amount (EUR)"] < 0).all()
+    formulas = df["Customer"][df["Customer"].str.contains("HYPERLINK")]
+    assert len(formulas) == 100
+    assert formulas.str.startswith("'=").all()
+    assert df["Note"].isna().sum() == 100_000 - 100_000 // 9
+    assert df["Note"].dropna().eq("leave at the door,\nring twice").all()
+
+
+def test_example_app_negotiates_and_filters(example: str) -> None:
+    r = requests.get(example + "/orders?limit=3", timeout=10)
+    assert r.headers["Vary"] == "Accept"
+    assert [o["id"] for o in r.json()] == [1, 2, 3]
+    df = pd.read_csv(example + "/orders.csv?status=refunded", encoding="utf-8-sig")
+    assert set(df["Status"]) == {"refunded"}
+    assert len(df) > 30_000
+    r = requests.get(example + "/orders.csv?status=nope", timeout=10)
+    assert r.status_code == 400
