@@ -75,17 +75,15 @@ class Challenge:
 
     def __init__(self, scheme: str, /, **params: ParamValue) -> None:
         check_token("Challenge scheme", scheme)
-        items: dict[str, tuple[str, str]] = {}
+        items: dict[str, tuple[str, str | None]] = {}
         for name, raw in params.items():
-            value = check_param(scheme, name, raw)
             if name.lower() in items:
                 raise ValueError(
                     f"Challenge({scheme!r}) parameter {name!r} is repeated"
                 )
-            if value is not None:
-                items[name.lower()] = (name, value)
+            items[name.lower()] = (name, check_param(scheme, name, raw))
         self.scheme = scheme
-        self.params = tuple(items.values())
+        self.params = tuple((n, v) for n, v in items.values() if v is not None)
         quoted = (f'{n}="{escape(v)}"' for n, v in self.params)
         self._value = " ".join((scheme, ", ".join(quoted))).rstrip()
 
@@ -196,12 +194,11 @@ class _AuthChallenge(ResponseDecorator):
         below: tuple[ResponseDecorator, ...] = (),
     ) -> None:
         super().__init__()
-        self.scheme, self.realm, self.verify, self.params = (
-            scheme,
-            realm,
-            verify,
-            params,
-        )
+        self.scheme = scheme
+        self.realm = realm
+        self.verify = verify
+        self.params = params
+        #: The kit's decorators below this one on the view, innermost first.
         self.below = below
 
     def identity(self) -> t.Hashable:

@@ -107,6 +107,8 @@ def test_param_names_must_be_tokens_and_unique() -> None:
         Challenge("Basic", **{"re alm": "x"})
     with pytest.raises(ValueError, match="repeated"):
         Challenge("Basic", realm="a", Realm="b")
+    with pytest.raises(ValueError, match="repeated"):
+        Challenge("Basic", realm=None, REALM="b")
     with pytest.raises(ValueError, match="extended"):
         Challenge("Basic", **{"title*": "x"})
 
