@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import typing as t
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from flask import Response, request
 from werkzeug.exceptions import BadRequest
-from werkzeug.urls import iri_to_uri
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+#: The host of a URL with an authority (``//host``).
+_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//(?:[^/?#@]*@)?([^/?#:]*)")
 #: Characters a link target keeps as they are; everything else is
 #: percent-encoded, ``;``, ``,`` and ``'`` included, because the common client
 #: parsers (requests, httpx, aiohttp) split on them or strip them.
@@ -38,19 +39,47 @@ def _pct(match: re.Match[str]) -> str:
 def link_uri(url: str) -> str:
     """Percent-encode a URL so it reads back exactly from a ``Link`` header.
 
-    Non-ASCII hosts become IDNA, other non-ASCII characters and everything
-    outside the RFC 3986 set (plus ``;``, ``,`` and ``'``) are percent-encoded.
+    A non-ASCII host becomes IDNA; other non-ASCII characters (as UTF-8) and
+    everything outside the RFC 3986 set, plus ``;``, ``,`` and ``'``, are
+    percent-encoded. Nothing else changes: existing escapes, an empty query.
+
+    :raise ValueError: The host is not a valid international domain name.
     """
-    return _URI_UNSAFE.sub(_pct, iri_to_uri(url))
+    if _URI_UNSAFE.search(url) is None:
+        return url
+    m = _AUTHORITY.match(url)
+    if m is not None and not m.group(1).isascii():
+        host = m.group(1).encode("idna").decode("ascii")
+        url = url[: m.start(1)] + host + url[m.end(1) :]
+    return _URI_UNSAFE.sub(_pct, url)
+
+
+#: What stays as it is in a query string sent back in a link target.
+_QUERY_SAFE = "!$&()*+=:@/?%"
+
+
+def base_url() -> str:
+    """The request URL without the query, percent-encoded for a link.
+
+    Built from the request's parts rather than with ``request.base_url``,
+    which decodes the host as IDNA and fails on names like ``xn--zz``.
+
+    :raise BadRequest: The host cannot be written as a URL.
+    """
+    r = request
+    path = r.root_path.rstrip("/") + "/" + r.path.lstrip("/")
+    try:
+        return link_uri(f"{r.scheme}://{r.host}{path}")
+    except ValueError:
+        raise BadRequest("The Host header is not a valid host name.") from None
 
 
 def request_url() -> str:
-    """The request URL, or ``400 Bad Request`` when the ``Host`` header makes
-    Werkzeug fail to build it (an invalid IDNA name such as ``xn--zz``)."""
-    try:
-        return request.url
-    except ValueError:
-        raise BadRequest("The Host header is not a valid host name.") from None
+    """The request URL with its query, percent-encoded for a link."""
+    query = request.query_string
+    if not query:
+        return base_url()
+    return f"{base_url()}?{quote(query, safe=_QUERY_SAFE)}"
 
 
 def check_rel(option: str, rel: object) -> str:
@@ -141,6 +170,7 @@ class Link:
                 f" characters, got {target!r}"
             )
         try:
+            urlsplit(target)
             self.target = link_uri(target)
         except ValueError as e:
             raise ValueError(f"Link target {target!r} is not a URL: {e}") from None
@@ -221,7 +251,7 @@ def append_links(response: Response, links: Iterable[Link]) -> None:
     """
     headers = response.headers
     lines = headers.getlist("Link")
-    seen = _existing_keys(lines, request_url())
+    seen = _existing_keys(lines, request_url()) if lines else set()
     values = list(lines)
     for link in links:
         key = _key(link.target, link.rel)

@@ -32,6 +32,9 @@ __all__ = [
 Target = t.Union[str, t.Callable[[Response], t.Optional[str]]]
 
 _ENDPOINT = re.compile(r"[A-Za-z_][\w.\-]*")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+#: A URL that :func:`~werkzeug.urls.iri_to_uri` would leave as it is.
+_URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
 def _is_endpoint(target: str) -> bool:
@@ -92,7 +95,9 @@ def resolve_target(target: Target, response: Response) -> str | None:
         return _endpoint_url(target)
     else:
         url = target
-    return iri_to_uri(urljoin(request_url(), url))
+    if not _SCHEME.match(url):
+        url = urljoin(request_url(), url)
+    return url if _URI.fullmatch(url) else iri_to_uri(url)
 
 
 #: What :func:`link_header` takes positionally.
@@ -109,7 +114,6 @@ class _LinkHeader(StaticDecorator):
     def apply(self, response: Response) -> Response:
         if not 200 <= response.status_code < 400:
             return response
-        base = request_url()
         out: list[Link] = []
         for item in self.links:
             link = item if isinstance(item, Link) else item(response)
@@ -119,7 +123,9 @@ class _LinkHeader(StaticDecorator):
                 raise TypeError(
                     f"a link_header callable must return a Link or None, got {link!r}"
                 )
-            out.append(link.absolute(base))
+            if not _SCHEME.match(link.target):
+                link = link.absolute(request_url())
+            out.append(link)
         for rel, target in self.rels:
             url = resolve_target(target, response)
             if url is not None:

@@ -11,7 +11,7 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import BadRequest
 
 from ._http import check_positive_int
-from ._linkvalue import Link, append_links, link_uri, request_url
+from ._linkvalue import Link, append_links, base_url
 from .core import F, ResponseDecorator, Step
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -127,7 +127,6 @@ class _PaginateStep(Step):
         self.size_param = size_param
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        request_url()  # a Host Werkzeug cannot build URLs for: 400 before the view
         page = _read(self.page_param, 1)
         per_page = self.per_page
         if self.size_param is not None:
@@ -184,7 +183,7 @@ class _PaginateStep(Step):
                     parts.append(f"{quote(name, safe='')}={per_page}")
                 continue
             parts.append(quote(segment.encode("latin-1"), safe="!$()*+=:@/?%"))
-        base = link_uri(request.base_url) + "?"
+        base = base_url() + "?"
         before = "&".join([*head, ""]) if head else ""
         after = "&".join(["", *tail]) if tail else ""
         key = quote(self.page_param, safe="")

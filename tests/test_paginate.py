@@ -569,25 +569,21 @@ def test_following_next_visits_every_item_once(
     assert seen == data
 
 
-def test_host_werkzeug_cannot_build_urls_for_is_400_before_the_view(
-    app: Flask,
-) -> None:
-    ran = []
-
+def test_host_request_url_fails_on_still_gets_links(app: Flask) -> None:
+    # Werkzeug's request.url decodes the host as IDNA and raises on "xn--zz";
+    # the kit builds its URLs from the request's parts instead.
     @app.get("/x")
-    @paginate()
+    @paginate(per_page=1)
     def x(pagination: Pagination) -> list[int]:
-        ran.append(1)
+        pagination.total = 2
         return []
 
     # Werkzeug's test client cannot send this Host itself, so call the app.
     environ = EnvironBuilder(path="/x").get_environ()
     environ["HTTP_HOST"] = "xn--zz"
-    body, status, headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
-    assert status == "400 BAD REQUEST"
-    assert b"Host header" in b"".join(body)
-    assert "Link" not in Headers(headers)
-    assert ran == []
+    _, status, headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    assert status == "200 OK"
+    assert links(Headers(headers)["Link"])["next"] == "http://xn--zz/x?page=2"
 
 
 def test_docs_example_answers_as_the_page_says() -> None:
