@@ -13,7 +13,11 @@ import typing as t
 from collections.abc import Iterable, Mapping
 
 from flask import Blueprint, Flask, Response, after_this_request, current_app, request
-from flask.globals import request_ctx
+
+# The request context itself: one context-variable read per request instead of
+# a LocalProxy lookup for every ``request.*`` attribute on the hot path.
+from flask.globals import _cv_request, request_ctx
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 from ._cors_options import (
@@ -66,19 +70,22 @@ def expose_present(response: Response) -> Response:
     .. versionadded:: 0.1.0
     """
     headers = response.headers
-    if _ACAO in headers:
-        have = {n.strip().lower() for n in headers.get(_ACEH, "").split(",")}
-        _expose(headers, headers.get(_ACEH, ""), have)
+    present = {name.lower() for name, _ in headers}
+    if _ACAO.lower() in present:
+        value = headers.get(_ACEH, "")
+        have = {n.strip().lower() for n in value.split(",")}
+        extra = [n for low, n in _KIT_LOWER if low in present and low not in have]
+        if extra:
+            headers[_ACEH] = ", ".join((value, *extra) if value else extra)
     return response
 
 
-def _expose(headers: t.Any, value: str, have: t.Container[str]) -> None:
-    present = {name.lower() for name, _ in headers}
-    extra = [name for low, name in _KIT_LOWER if low in present and low not in have]
-    if extra:
-        value = ", ".join((value, *extra)) if value else ", ".join(extra)
-    if value:
-        headers[_ACEH] = value
+def _put(headers: Headers, present: set[str], name: str, value: str) -> None:
+    # Set one value; ``add`` is cheaper when the name is known to be absent.
+    if name.lower() in present:
+        headers[name] = value
+    else:
+        headers.add(name, value)
 
 
 def _reject(reason: str) -> Response:
@@ -120,7 +127,8 @@ class Policy(Step):
         )
         self.expose = tuple(options["expose_headers"])
         self.expose_value = ", ".join(self.expose)
-        self.expose_lower = frozenset(n.lower() for n in self.expose)
+        mine = {n.lower() for n in self.expose}
+        self._auto_expose = tuple((lo, n) for lo, n in _KIT_LOWER if lo not in mine)
         self.credentials: bool = options["allow_credentials"]
         max_age = options["max_age"]
         self.max_age = None if max_age is None else str(max_age)
@@ -144,7 +152,7 @@ class Policy(Step):
         return predicate is not None and bool(predicate(origin))
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        environ = request.environ
+        environ = _cv_request.get().request.environ
         if environ["REQUEST_METHOD"] != "OPTIONS":
             return None
         if "HTTP_ORIGIN" in environ and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
@@ -227,23 +235,34 @@ class Policy(Step):
         return ", ".join(n for n in names if n)
 
     def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
-        return self.apply(current_app.make_response(rv))
+        return self.apply(_cv_request.get().app.make_response(rv))
 
     def apply(self, response: Response) -> Response:
+        ctx = _cv_request.get()
         headers = response.headers
+        present = {name.lower() for name, _ in headers}
         if self.any_origin:
-            headers[_ACAO] = "*"
+            _put(headers, present, _ACAO, "*")
         else:
-            add_vary(headers, _VARY_ORIGIN)
-            origin = request.environ.get("HTTP_ORIGIN")
+            if "vary" in present:
+                add_vary(headers, _VARY_ORIGIN)
+            else:
+                headers.add("Vary", "Origin")
+            origin = ctx.request.environ.get("HTTP_ORIGIN")
             if origin is None or not self.allows(origin):
                 return response
-            headers[_ACAO] = origin
+            _put(headers, present, _ACAO, origin)
             if self.credentials:
-                headers[_ACAC] = "true"
-        _expose(headers, self.expose_value, self.expose_lower)
+                _put(headers, present, _ACAC, "true")
+        extra = [name for low, name in self._auto_expose if low in present]
+        if extra:
+            value = ", ".join((*self.expose, *extra))
+            _put(headers, present, _ACEH, value)
+        elif self.expose:
+            _put(headers, present, _ACEH, self.expose_value)
         if self.owner is not None:
-            endpoint = request.endpoint
+            rule = ctx.request.url_rule
+            endpoint = rule.endpoint if rule is not None else None
             above = self._above.get(endpoint)
             if above is None:
                 above = self._above[endpoint] = self._has_above(endpoint)
@@ -272,6 +291,7 @@ class _Cors(ResponseDecorator):
     def __init__(self, given: dict[str, t.Any]) -> None:
         super().__init__()
         self.given = given
+        self._identity = tuple(sorted(given.items()))
         options = dict(given)
         for name, default in (("origins", "*"), ("allow_credentials", False)):
             options.setdefault(name, default)
@@ -279,7 +299,7 @@ class _Cors(ResponseDecorator):
             Policy({**BUILTIN, **options})  # fail now on an impossible combination
 
     def identity(self) -> t.Hashable:
-        return tuple(sorted(self.given.items()))
+        return self._identity
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         options = {k: settings[f"RESPKIT_CORS_{k.upper()}"] for k in CHECKS}
