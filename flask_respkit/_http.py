@@ -83,26 +83,30 @@ def check_positive_int(option: str, value: object) -> int:
 
 
 def check_vary_names(option: str, names: Iterable[object]) -> tuple[str, ...]:
-    """Validate header names for ``Vary``; drop case-insensitive repeats."""
+    """Validate header names for ``Vary``; drop case-insensitive repeats.
+
+    ``*`` (the response varies on more than headers) stands alone.
+    """
     seen: dict[str, str] = {}
     for name in names:
         if name != "*":
             check_token(option, name)
         seen.setdefault(t.cast(str, name).lower(), t.cast(str, name))
-    return tuple(seen.values())
+    return ("*",) if "*" in seen else tuple(seen.values())
 
 
 def add_vary(headers: Headers, names: tuple[str, ...]) -> None:
     """Add ``names`` to ``Vary``, keeping what is there and never repeating one.
 
     Every existing ``Vary`` line is read (Werkzeug's ``response.vary`` reads
-    only the first); the result is one line. ``*`` already present covers all.
+    only the first); the result is one line. ``*`` already present covers all;
+    adding ``*`` replaces the rest.
 
     :param headers: The response headers to edit.
-    :param names: Validated, distinct header names.
+    :param names: Validated, distinct header names (from :func:`check_vary_names`).
     """
     lines = headers.getlist("Vary")
-    if not lines:
+    if not lines or names[0] == "*":
         headers["Vary"] = ", ".join(names)
         return
     values = [v.strip() for line in lines for v in line.split(",") if v.strip()]

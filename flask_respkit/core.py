@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
+import types
 import typing as t
 import weakref
 
@@ -86,6 +88,7 @@ class ResponseDecorator:
             weakref.WeakKeyDictionary()
         )
         self._last: tuple[weakref.ref[Flask], Step] | None = None
+        self._lock = threading.Lock()
 
     def identity(self) -> t.Hashable:
         """The options that make two decorators equal; equal ones stacked on one
@@ -118,11 +121,12 @@ class ResponseDecorator:
         last = self._last
         if last is not None and last[0]() is app:
             return last[1]
-        step = self._steps.get(app)
-        if step is None:
-            from .extension import settings_for
+        with self._lock:
+            step = self._steps.get(app)
+            if step is None:
+                from .extension import settings_for
 
-            step = self._steps[app] = self.resolve(app, settings_for(app))
+                step = self._steps[app] = self.resolve(app, settings_for(app))
         self._last = (weakref.ref(app), step)
         return step
 
@@ -238,13 +242,34 @@ def wrap_view(view: F, decorator: ResponseDecorator) -> F:
     static = decorator.static_step()
     step_for = decorator.step_for
 
+    def fail(step: Step) -> None:
+        if not step.errors:
+            return
+
+        def apply_once(response: Response) -> Response:
+            if decorator in _applied(response):
+                return response
+            return _mark(step.apply(response), decorator)
+
+        after_this_request(apply_once)
+
     def enter(kwargs: dict[str, t.Any]) -> tuple[Step, Response | None]:
         step = static or step_for(current_app._get_current_object())  # type: ignore[attr-defined]
-        return step, step.before(kwargs)
+        try:
+            early = step.before(kwargs)
+        except Exception:
+            fail(step)
+            raise
+        return step, None if early is None else _mark(early, decorator)
 
-    def fail(step: Step) -> None:
-        if step.errors:
-            after_this_request(step.apply)
+    def leave(step: Step, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+        if isinstance(rv, Response) and decorator in _applied(rv):
+            return rv
+        try:
+            return _mark(step.finish(rv, kwargs), decorator)
+        except Exception:
+            fail(step)
+            raise
 
     wrapper: t.Any
     if inspect.iscoroutinefunction(view):
@@ -258,7 +283,7 @@ def wrap_view(view: F, decorator: ResponseDecorator) -> F:
             except Exception:
                 fail(step)
                 raise
-            return step.finish(rv, kwargs)
+            return leave(step, rv, kwargs)
 
     else:
 
@@ -271,7 +296,7 @@ def wrap_view(view: F, decorator: ResponseDecorator) -> F:
             except Exception:
                 fail(step)
                 raise
-            return step.finish(rv, kwargs)
+            return leave(step, rv, kwargs)
 
     functools.update_wrapper(wrapper, view)
     chain = (*below, decorator)
@@ -283,6 +308,23 @@ def wrap_view(view: F, decorator: ResponseDecorator) -> F:
         else:
             wrapper = OptionsRoutedView(wrapper)
     return t.cast(F, wrapper)
+
+
+def _applied(response: Response) -> list[ResponseDecorator]:
+    """The kit's decorators that already edited ``response``."""
+    return response.__dict__.get("_respkit_applied", [])  # type: ignore[no-any-return]
+
+
+def _mark(response: Response, decorator: ResponseDecorator) -> Response:
+    """Record that ``decorator`` edited ``response``, so an equal one, say on
+    both a ``MethodView`` and its method, or on a view and its error handler,
+    does not edit it again."""
+    applied = response.__dict__.get("_respkit_applied")
+    if applied is None:
+        response.__dict__["_respkit_applied"] = [decorator]
+    else:
+        applied.append(decorator)
+    return response
 
 
 def _with_options(view: t.Callable[..., t.Any]) -> set[str]:
@@ -304,9 +346,17 @@ class OptionsRoutedView:
         functools.update_wrapper(self, func)
         self.__wrapped__ = func.__wrapped__  # type: ignore[attr-defined]
         self._func = func
+        # Also in __dict__, so that functools.wraps in a decorator applied
+        # above this one copies them (properties are not copied).
+        self.__dict__["provide_automatic_options"] = False
+        self.required_methods = self.__dict__.get("required_methods", ())
 
     def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         return self._func(*args, **kwargs)
+
+    def __get__(self, obj: object, owner: type | None = None) -> t.Any:
+        """Bind like a function, so it also decorates methods of a class."""
+        return self if obj is None else types.MethodType(self, obj)
 
     @property
     def provide_automatic_options(self) -> bool:
@@ -320,11 +370,11 @@ class OptionsRoutedView:
     @property
     def required_methods(self) -> set[str]:
         """The view's own ``required_methods`` plus ``OPTIONS``."""
-        return {*self.__dict__.get("required_methods", ()), "OPTIONS"}
+        return self.__dict__["required_methods"]  # type: ignore[no-any-return]
 
     @required_methods.setter
     def required_methods(self, value: t.Iterable[str]) -> None:
-        self.__dict__["required_methods"] = set(value)
+        self.__dict__["required_methods"] = {*value, "OPTIONS"}
 
     #: The ``provide_automatic_options`` value someone tried to set.
     declared_automatic_options: bool | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import typing as t
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -96,6 +97,16 @@ class State:
     settings: Mapping[str, t.Any]
 
 
+def _refuse_unknown_keys(config: Mapping[str, t.Any]) -> None:
+    """A misspelled key would silently leave the default (say ``"*"`` origins)."""
+    known = [s.key for s in SETTINGS]
+    for key in config:
+        if key.startswith("RESPKIT_") and key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ValueError(f"{key} is not a flask-respkit setting{hint}")
+
+
 def settings_for(app: Flask) -> Mapping[str, t.Any]:
     """The validated ``RESPKIT_*`` settings of ``app``.
 
@@ -135,7 +146,8 @@ class RespKit:
 
         :param app: The Flask app.
         :raise RuntimeError: The extension is already registered on ``app``.
-        :raise ValueError: A config value is wrong (the message names the key).
+        :raise ValueError: A config value is wrong (the message names the key),
+            or a ``RESPKIT_*`` key is not one the kit knows (a misspelling).
         :raise TypeError: A config value has the wrong type (named likewise).
         """
         if "respkit" in app.extensions:
@@ -143,6 +155,7 @@ class RespKit:
                 "flask-respkit is already registered on this app; call"
                 " init_app once per app."
             )
+        _refuse_unknown_keys(app.config)
         for setting in SETTINGS:
             app.config.setdefault(setting.key, setting.default)
         settings = _validate(app.config)

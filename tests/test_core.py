@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import typing as t
 
 import pytest
@@ -424,3 +425,115 @@ def test_options_routed_view_keeps_identity() -> None:
     assert wrapped.required_methods == {"PUT", "OPTIONS"}
     wrapped.required_methods = {"PATCH"}
     assert wrapped.required_methods == {"PATCH", "OPTIONS"}
+
+
+def test_errors_step_on_view_and_error_handler_applies_once(
+    app: Flask, client: t.Any
+) -> None:
+    @app.errorhandler(404)
+    @tag_errors
+    def not_found(e: Exception) -> tuple[str, int]:
+        return "handled", 404
+
+    @app.get("/")
+    @tag_errors
+    def view() -> str:
+        abort(404)
+
+    r = client.get("/")
+    assert r.data == b"handled"
+    assert r.headers.getlist("X-Err") == ["yes"]
+
+
+def test_same_decorator_on_method_view_and_its_method_applies_once(
+    app: Flask, client: t.Any
+) -> None:
+    class Items(MethodView):
+        decorators: t.ClassVar = [tag_errors]
+
+        @tag_errors
+        def get(self) -> str:
+            return "get"
+
+        @tag_errors
+        def post(self) -> str:
+            abort(400)
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    assert client.get("/items").headers.getlist("X-Err") == ["yes"]
+    r = client.post("/items")
+    assert (r.status_code, r.headers.getlist("X-Err")) == (400, ["yes"])
+
+
+def test_errors_step_reaches_a_return_value_flask_cannot_use(app: Flask) -> None:
+    app.config["TESTING"] = False
+
+    @app.get("/")
+    @tag_errors
+    def view() -> None:
+        return None
+
+    r = app.test_client().get("/")
+    assert r.status_code == 500
+    assert r.headers.getlist("X-Err") == ["yes"]
+
+
+def test_concurrent_first_requests_resolve_once() -> None:
+    import threading
+    import time
+
+    class _Slow(_CountingDecorator):
+        def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
+            time.sleep(0.05)  # widen the window a race would need
+            return super().resolve(app, settings)
+
+    deco = _Slow()
+    app = Flask("threads")
+    app.add_url_rule("/", "v", deco(lambda: ""))
+    start = threading.Barrier(8)
+
+    def hit() -> None:
+        start.wait()
+        app.test_client().get("/")
+
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert deco.resolved == [app]
+
+
+def _plain_decorator(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """A third-party decorator that knows nothing of the kit."""
+
+    @functools.wraps(view)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def test_routes_options_survives_a_plain_decorator_above(
+    app: Flask, client: t.Any
+) -> None:
+    @app.get("/")
+    @_plain_decorator
+    @_Preflight()
+    def view() -> str:
+        return "view"
+
+    assert client.options("/").status_code == 204
+    assert client.get("/").data == b"view"
+
+
+def test_routes_options_decorates_a_method_view_method(
+    app: Flask, client: t.Any
+) -> None:
+    class Items(MethodView):
+        @_Preflight()
+        def get(self) -> str:
+            return f"get from {type(self).__name__}"
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    assert client.get("/items").data == b"get from Items"

@@ -162,3 +162,17 @@ def test_good_config_is_normalized_once(
     app.config[key] = value
     RespKit(app)
     assert settings_for(app)[key] == normalized
+
+
+def test_misspelled_key_is_refused_with_a_suggestion() -> None:
+    app = Flask(__name__)
+    app.config["RESPKIT_CORS_ORIGIN"] = "https://app.example"
+    with pytest.raises(ValueError, match="did you mean RESPKIT_CORS_ORIGINS"):
+        RespKit(app)
+
+
+def test_unknown_key_is_refused() -> None:
+    app = Flask(__name__)
+    app.config["RESPKIT_ZZZ"] = 1
+    with pytest.raises(ValueError, match="RESPKIT_ZZZ is not a flask-respkit setting"):
+        RespKit(app)

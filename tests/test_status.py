@@ -128,14 +128,13 @@ def test_headers_replaces_the_views_value_and_removes_with_none(
     assert r.headers["X-Rate-Limit"] == "100"
 
 
-def test_headers_stacked_twice_gives_one_value(app: Flask, client: t.Any) -> None:
-    @app.get("/")
-    @headers(x_a="1")
-    @headers(x_a="1")
+def test_equal_headers_stacked_twice_wrap_once() -> None:
     def view() -> str:
         return ""
 
-    assert client.get("/").headers.getlist("X-A") == ["1"]
+    once = headers(x_a="1")(view)
+    assert headers(x_a="1")(once) is once
+    assert headers(x_a="2")(once) is not once
 
 
 @pytest.mark.parametrize(
@@ -229,3 +228,12 @@ def test_vary_refuses_bad_names_when_made(
 ) -> None:
     with pytest.raises(error, match="vary"):
         vary(*names)
+
+
+def test_vary_star_replaces_the_list(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @vary("*", "Accept")
+    def view() -> tuple[str, dict[str, str]]:
+        return "", {"Vary": "Cookie, Accept"}
+
+    assert client.get("/").headers.getlist("Vary") == ["*"]
