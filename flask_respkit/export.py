@@ -123,6 +123,11 @@ class CsvStep(Step):
             _unpack(rv) if isinstance(rv, tuple) else (rv, None, None)
         )
         negotiate = self.export.negotiate
+        if hasattr(body, "__aiter__"):
+            raise TypeError(
+                "csv_export cannot stream an async iterable; return a list or a"
+                " (sync) generator, which may come from an async def view"
+            )
         if isinstance(body, (str, bytes, bytearray, Mapping, BaseResponse)) or not (
             isinstance(body, Iterable)
         ):
@@ -301,9 +306,14 @@ class CsvExport(ResponseDecorator):
         def pick(value: t.Any, key: str) -> t.Any:
             return settings[key] if value is None else value
 
+        dialect = self.dialect
+        if dialect is None:
+            dialect = _check_writer_dialect(
+                "RESPKIT_CSV_DIALECT", settings["RESPKIT_CSV_DIALECT"]
+            )
         return CsvStep(
             self,
-            dialect=pick(self.dialect, "RESPKIT_CSV_DIALECT"),
+            dialect=dialect,
             bom=pick(self.bom, "RESPKIT_CSV_BOM"),
             escape=pick(self.escape_formulas, "RESPKIT_CSV_ESCAPE_FORMULAS"),
         )

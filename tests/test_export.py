@@ -676,6 +676,30 @@ def test_bad_options_fail_when_the_decorator_is_made(
         csv_export(**kwargs)
 
 
+def test_a_broken_dialect_class_fails_when_made_or_at_first_use(
+    bare_app: Flask,
+) -> None:
+    class Broken(csv.Dialect):
+        delimiter = "too long"
+
+    with pytest.raises(TypeError, match="delimiter"):
+        csv_export(dialect=Broken)
+    bare_app.config["RESPKIT_CSV_DIALECT"] = Broken
+    RespKit(bare_app)  # a csv.Dialect subclass passes the config check
+    route(bare_app, csv_export(), [{"a": 1}])
+    with pytest.raises(TypeError, match="delimiter"):
+        Client(bare_app).get("/x")
+
+
+def test_async_iterables_are_refused_clearly(app: Flask) -> None:
+    async def rows() -> t.AsyncIterator[dict[str, int]]:
+        yield {"a": 1}
+
+    route(app, csv_export(), rows)
+    with pytest.raises(TypeError, match="cannot stream an async iterable"):
+        Client(app).get("/x")
+
+
 def test_filename_callable_returning_a_non_string_is_a_type_error(app: Flask) -> None:
     route(app, csv_export(filename=lambda: 3), [{"a": 1}])
     with pytest.raises(TypeError, match="filename callable must return a str"):
