@@ -382,6 +382,17 @@ def test_bad_options_fail_when_made() -> None:
         auth_challenge("Bearer", error='a"b')
 
 
+def test_on_an_error_handler(app: Flask, client: t.Any) -> None:
+    @app.errorhandler(401)
+    @auth_challenge("Bearer", "api")
+    def unauthorized(e: Exception) -> t.Any:
+        return {"message": "no"}, 401
+
+    app.add_url_rule("/", "v", lambda: abort(401))
+    r = client.get("/")
+    assert (r.json, challenges(r)) == ({"message": "no"}, [BEARER])
+
+
 def test_async_view_and_method_view(app: Flask, client: t.Any) -> None:
     @app.get("/async")
     @auth_challenge("Bearer", "api")
@@ -931,6 +942,9 @@ def test_docs_challenge_response_example() -> None:
     assert r.status_code == 401
     assert parse(challenges(r)[0])[1]["error"] == "invalid_token"
     assert r.text == "The token is unknown or expired."
+    for hostile in ("Basic \xe9", "Bearer", "Bearer  "):
+        r = client.post("/reports", headers={"Authorization": hostile})
+        assert (r.status_code, challenges(r)) == (401, ['Bearer realm="api"'])
     r = client.post("/reports", headers={"Authorization": "Bearer t0k3n"})
     assert r.status_code == 403
     assert parse(challenges(r)[0])[1] == {
