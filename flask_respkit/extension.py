@@ -142,7 +142,10 @@ class RespKit:
         """Register the extension with ``app``.
 
         Sets every ``RESPKIT_*`` key the app's config lacks to its default
-        (``app.config.setdefault``) and validates them all.
+        (``app.config.setdefault``) and validates them all. With
+        ``RESPKIT_AUTH_CHALLENGE_401`` (the default) every 401 leaving the app
+        without ``WWW-Authenticate`` gets the default challenge (an
+        ``after_request`` hook).
 
         :param app: The Flask app.
         :raise RuntimeError: The extension is already registered on ``app``.
