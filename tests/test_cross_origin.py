@@ -746,6 +746,20 @@ def test_method_view_with_its_own_options_handles_plain_options(
     assert r.data == b""
 
 
+def test_function_view_declaring_options_handles_plain_options(
+    app: Flask, client: t.Any
+) -> None:
+    def handler() -> tuple[str, dict[str, str]]:
+        return "mine", {"Allow": "GET, OPTIONS"}
+
+    handler.methods = ["GET", "OPTIONS"]  # type: ignore[attr-defined]
+    app.add_url_rule("/", view_func=cors(OK)(handler))
+    plain = client.options("/", headers={"Origin": OK})
+    assert plain.data == b"mine"
+    assert plain.headers[ACAO] == OK
+    assert preflight(client, "/", method="GET").data == b""
+
+
 # -- errors ------------------------------------------------------------------------
 
 
