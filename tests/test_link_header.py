@@ -209,7 +209,9 @@ def test_httpx_and_aiohttp_read_it_back_too(path: str, title: str) -> None:
     assert title_of(via_httpx["next"]) == title
     assert via_httpx["last"]["url"] == "https://api.example.com/last"
     via_aiohttp = aiohttp_links(value)
-    assert unquote(str(via_aiohttp["next"]["url"])) == unquote(link.target)
+    # aiohttp hands back the target joined to the response URL by yarl.
+    expected = URL("https://api.example.com/").join(URL(link.target))
+    assert str(via_aiohttp["next"]["url"]) == str(expected)
     assert title_of(dict(via_aiohttp["next"])) == title
     assert str(via_aiohttp["last"]["url"]) == "https://api.example.com/last"
 
