@@ -139,24 +139,37 @@ class CsvStep(Step):
         try:
             first = next(rows, _END)
             if not negotiate or _wants_csv():
-                response = self._csv(first, rows, kwargs)
+                response, stream = self._csv(first, rows, kwargs)
             else:
-                response = self._json(first, rows)
+                response, stream = self._json(first, rows)
+            if status is not None:
+                response.status = status
+            if headers:
+                response.headers.update(headers)
+            if negotiate:
+                add_vary(response.headers, ("Accept",))
         except BaseException:
             close = getattr(rows, "close", None)
             if close is not None:
                 close()
             raise
-        if status is not None:
-            response.status = status
-        if headers:
-            response.headers.update(headers)
-        if negotiate:
-            add_vary(response.headers, ("Accept",))
+        # Last, once nothing can fail: stream_with_context enters a copy of the
+        # request context right away, which only the response's close leaves.
+        response.response = stream_with_context(stream)
         return response
 
-    def _csv(self, first: t.Any, rows: Iterator[t.Any], kwargs: t.Any) -> Response:
+    def _csv(
+        self, first: t.Any, rows: Iterator[t.Any], kwargs: dict[str, t.Any]
+    ) -> tuple[Response, Iterator[bytes]]:
         export = self.export
+        filename = export.filename
+        if callable(filename):
+            filename = filename(**kwargs)
+            if filename is not None and not isinstance(filename, str):
+                raise TypeError(
+                    "csv_export filename callable must return a str or None,"
+                    f" got {filename!r}"
+                )
         keys, labels = export.keys, export.labels
         if keys is None and first is not _END:
             keys = labels = row_keys(first)
@@ -180,25 +193,17 @@ class CsvStep(Step):
         if first is not _END:
             head += write([first])
         response = current_app.response_class(
-            stream_with_context(_stream(head, rows, write)),
             content_type="text/csv; charset=utf-8; header="
             + ("present" if has_header else "absent"),
         )
-        filename = export.filename
-        if callable(filename):
-            filename = filename(**kwargs)
-            if filename is not None and not isinstance(filename, str):
-                raise TypeError(
-                    f"csv_export filename callable must return a str or None,"
-                    f" got {filename!r}"
-                )
         if filename:
             response.headers["Content-Disposition"] = content_disposition(filename)
-        return response
+        return response, _stream(head, rows, write)
 
-    def _json(self, first: t.Any, rows: Iterator[t.Any]) -> Response:
-        export = self.export
-        keys = export.keys
+    def _json(
+        self, first: t.Any, rows: Iterator[t.Any]
+    ) -> tuple[Response, Iterator[bytes]]:
+        keys = self.export.keys
         if keys is None and first is not _END:
             keys = row_keys(first)
         convert = Rows(keys)
@@ -210,10 +215,10 @@ class CsvStep(Step):
             return ("," + ",".join(map(dumps, items))).encode()
 
         head = b"[" + (write([first])[1:] if first is not _END else b"")
-        return current_app.response_class(
-            stream_with_context(_stream(head, rows, write, b"]")),
-            mimetype=getattr(current_app.json, "mimetype", "application/json"),
+        response = current_app.response_class(
+            mimetype=getattr(current_app.json, "mimetype", "application/json")
         )
+        return response, _stream(head, rows, write, b"]")
 
 
 def _check_columns(
