@@ -60,19 +60,27 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
     @app.before_request
     def resource_preflight() -> Response | None:
         environ = request.environ
-        if environ["REQUEST_METHOD"] != "OPTIONS" or "HTTP_ORIGIN" not in environ:
-            return None
-        if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" not in environ:
+        if not _is_preflight(environ):
             return None
         policy = policy_for()
-        return (
-            None if policy is None else policy.preflight(environ, _rule_for_preflight())
-        )
+        if policy is None:
+            return None
+        return policy.preflight(environ, _rule_for_preflight())
 
     @app.after_request
     def resource_headers(response: Response) -> Response:
+        if _is_preflight(request.environ):
+            return response  # answered in full by a policy, or none applies
         policy = policy_for()
         return response if policy is None else policy.apply(response)
+
+
+def _is_preflight(environ: Mapping[str, t.Any]) -> bool:
+    return (
+        environ["REQUEST_METHOD"] == "OPTIONS"
+        and "HTTP_ORIGIN" in environ
+        and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+    )
 
 
 def _rule_for_preflight() -> t.Any:

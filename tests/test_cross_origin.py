@@ -968,8 +968,16 @@ def test_resource_preflights_use_the_route_serving_the_method() -> None:
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Methods"] == "DELETE, OPTIONS, PUT"
     assert r.headers["Access-Control-Max-Age"] == "30"
-    refused = preflight(client, "/api/items", origin="https://e.x")
-    assert refused.status_code == 403
+    for refused in (
+        preflight(client, "/api/items", origin="https://e.x"),
+        preflight(client, "/api/items", method="PATCH"),
+        preflight(
+            client, "/api/items", **{"Access-Control-Request-Private-Network": "true"}
+        ),
+    ):
+        assert refused.status_code == 403
+        assert ACAO not in refused.headers
+        assert refused.headers["Vary"] == PREFLIGHT_VARY
 
 
 def test_a_view_decorator_wins_over_a_resource() -> None:
