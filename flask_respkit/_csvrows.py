@@ -4,28 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import numbers
 import operator
 import re
 import typing as t
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from urllib.parse import quote
 
 _TRIGGERS = frozenset("=+-@\t\r\n")
 # A cell of a NUL-joined column, NUL first, that starts with a formula trigger.
 _RISKY = re.compile(r"\x00[=+\-@\t\r\n]")
-# Cells of these exact types are written by ``str`` and never start a formula.
-_SAFE = frozenset(
-    {int, float, bool, type(None), Decimal}
-    | {datetime.date, datetime.datetime, datetime.time}
-)
+_TEXT = frozenset({str, type(None)})
 _NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 _FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%]')
 
 
-_TEXT = frozenset({str, type(None)})
+@functools.lru_cache(maxsize=256)
+def _safe_type(cls: type) -> bool:
+    """Cells of ``cls`` are never escaped: numbers (NumPy's and ``Decimal``
+    too), dates and times (pandas' ``Timestamp`` too) and ``None``."""
+    return issubclass(cls, (numbers.Number, datetime.date, datetime.time, type(None)))
 
 
 def _escape_text(cell: str | None) -> str | None:
@@ -34,7 +34,7 @@ def _escape_text(cell: str | None) -> str | None:
 
 def _escape_cell(cell: t.Any) -> t.Any:
     """``cell``, with a ``'`` in front if its text would start a formula."""
-    if type(cell) in _SAFE or isinstance(cell, numbers.Number):
+    if _safe_type(type(cell)):  # type: ignore[arg-type]  # types are hashable
         return cell
     text = cell if isinstance(cell, str) else str(cell)
     return "'" + text if text[:1] in _TRIGGERS else cell
@@ -54,7 +54,7 @@ def escape_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
     changed = False
     for i, column in enumerate(columns):
         types = set(map(type, column))
-        if types <= _SAFE:
+        if all(map(_safe_type, types)):
             continue
         if types <= _TEXT:
             if not _RISKY.search("\x00" + "\x00".join(filter(None, column))):

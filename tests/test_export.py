@@ -247,6 +247,26 @@ def test_other_objects_are_escaped_by_their_text(app: Flask) -> None:
     assert parse(r.data) == [["'=cmd", "'-x", "ok"]]
 
 
+def test_numpy_and_pandas_values_are_numbers_and_dates() -> None:
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "n": np.array([-3, 4], dtype="int64"),
+            "f": [-1.5, 2.25],
+            "at": pd.to_datetime(["2024-01-02 00:00", "2024-03-04 05:06"]),
+            "s": ["-x", "ok"],
+        }
+    )
+    app = Flask(__name__)
+    route(app, csv_export(), lambda: frame.itertuples(index=False))
+    assert parse(Client(app).get("/x").data) == [
+        ["n", "f", "at", "s"],
+        ["-3", "-1.5", "2024-01-02 00:00:00", "'-x"],
+        ["4", "2.25", "2024-03-04 05:06:00", "ok"],
+    ]
+
+
 def test_escape_formulas_off_writes_cells_as_they_are(app: Flask) -> None:
     r = get(app, csv_export(escape_formulas=False), [{"a": "=1+1", "b": "-x"}])
     assert parse(r.data) == [["a", "b"], ["=1+1", "-x"]]
