@@ -42,6 +42,7 @@ _VARY_PREFLIGHT = (
     "Access-Control-Request-Method",
     "Access-Control-Request-Headers",
 )
+_VARY_PREFLIGHT_VALUE = ", ".join(_VARY_PREFLIGHT)
 #: Headers the kit's decorators set that browser JavaScript cannot read unless
 #: they are listed in ``Access-Control-Expose-Headers``.
 KIT_EXPOSED = (
@@ -97,9 +98,13 @@ def _reject(reason: str) -> Response:
 
 
 class Policy(Step):
-    """A resolved CORS policy: what one :func:`cors` does in one app.
+    """A resolved CORS policy: what one :func:`cors` (or one
+    ``RESPKIT_CORS_RESOURCES`` entry) does in one app. Immutable after
+    construction and shared by all requests.
 
-    Immutable after construction and shared by all requests.
+    :param options: Every option of :func:`cors`, validated.
+    :param owner: The decorator it was resolved from, if any.
+    :raise ValueError: ``allow_credentials`` with ``origins="*"``.
     """
 
     errors = True
@@ -207,9 +212,7 @@ class Policy(Step):
             headers["Access-Control-Max-Age"] = self.max_age
         if pna:
             headers["Access-Control-Allow-Private-Network"] = "true"
-        headers["Vary"] = (
-            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-        )
+        headers["Vary"] = _VARY_PREFLIGHT_VALUE
         return response
 
     def _sibling(self, environ: Mapping[str, t.Any], method: str) -> Response:
@@ -219,8 +222,7 @@ class Policy(Step):
             rule, _ = request_ctx.url_adapter.match(method=method, return_rule=True)  # type: ignore[union-attr]
         except HTTPException:
             return _reject("method not allowed")
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        policy = cors_policy_of(app, rule.endpoint)
+        policy = cors_policy_of(_cv_request.get().app, rule.endpoint)
         if policy is None or method not in (rule.methods or ()):
             return _reject("method not allowed")
         return policy.preflight(environ, rule)
@@ -292,11 +294,8 @@ class _Cors(ResponseDecorator):
         super().__init__()
         self.given = given
         self._identity = tuple(sorted(given.items()))
-        options = dict(given)
-        for name, default in (("origins", "*"), ("allow_credentials", False)):
-            options.setdefault(name, default)
         if "origins" in given and "allow_credentials" in given:
-            Policy({**BUILTIN, **options})  # fail now on an impossible combination
+            Policy({**BUILTIN, **given})  # fail now on an impossible combination
 
     def identity(self) -> t.Hashable:
         return self._identity
@@ -338,9 +337,10 @@ def cors(
     ::
 
         @app.get("/api/items")
-        @cors(["https://app.example.com", re.compile(r"https://[a-z0-9-]+\\.example\\.com")],
+        @cors(["https://app.example.com", re.compile(r"https://[a-z]+\\.example\\.com")],
               allow_credentials=True, max_age=600)
-        def items(): ...
+        def items():
+            return db.items()
 
     The decorator answers preflights itself (the view never runs) and adds
     ``Access-Control-*`` headers to every other response of the view, error
