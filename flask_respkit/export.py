@@ -156,6 +156,9 @@ class CsvStep(Step):
         # Last, once nothing can fail: stream_with_context enters a copy of the
         # request context right away, which only the response's close leaves.
         response.response = stream_with_context(stream)
+        close = getattr(rows, "close", None)
+        if close is not None:  # also when the body is never read (HEAD)
+            response.call_on_close(close)
         return response
 
     def _csv(

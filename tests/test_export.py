@@ -529,6 +529,55 @@ def test_client_going_away_closes_the_rows(app: Flask) -> None:
     assert closed == [True]
 
 
+class Source:
+    """A row source with ``close``, like a database cursor, that the test keeps."""
+
+    def __init__(self, n: int) -> None:
+        self.rows = iter(range(n))
+        self.closed = False
+
+    def __iter__(self) -> Source:
+        return self
+
+    def __next__(self) -> dict[str, int]:
+        return {"i": next(self.rows)}
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_head_sends_the_headers_and_closes_the_rows(app: Flask) -> None:
+    source = Source(BATCH_ROWS * 4)
+    route(app, csv_export(filename="x.csv"), lambda: source)
+    r = app.test_client().head("/x")
+    assert (r.status_code, r.data) == (200, b"")
+    assert r.headers["Content-Disposition"].startswith("attachment;")
+    assert not source.closed
+    r.close()
+    assert source.closed
+
+
+def test_stacks_with_paginate_and_cors_style_decorators(app: Flask) -> None:
+    from flask_respkit import Pagination, paginate
+
+    data = [{"id": i} for i in range(1, 8)]
+
+    @app.get("/page.csv")
+    @paginate(per_page=3)
+    @csv_export(filename=lambda pagination: f"page-{pagination.page}.csv")
+    def page(pagination: Pagination) -> list[dict[str, int]]:
+        pagination.total = len(data)
+        return data[pagination.offset : pagination.offset + pagination.limit]
+
+    r = Client(app).get("/page.csv?page=2")
+    assert parse(r.data) == [["id"], ["4"], ["5"], ["6"]]
+    assert 'rel="next"' in r.headers["Link"]
+    assert r.headers["X-Total-Count"] == "7"
+    assert r.headers["Content-Disposition"].startswith(
+        'attachment; filename="page-2.csv"'
+    )
+
+
 def test_a_million_rows_stream_in_flat_memory(app: Flask) -> None:
     n = 1_000_000
 
