@@ -23,6 +23,8 @@ from flask import Flask, request
 from flask_respkit import RespKit, csv_export
 from flask_respkit.export import BATCH_ROWS
 
+from ._live import CHROMIUM_ARGS, browser_or_skip, serve
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv_export" / "app.py"
 
 pytestmark = pytest.mark.live
@@ -149,6 +151,36 @@ def test_curl_saves_the_download_under_its_name(
     assert len(saved) == 1
     assert saved[0] in {"Resume 2024.csv", "Résumé 2024.csv"}
     with (tmp_path / saved[0]).open(newline="", encoding="utf-8") as f:
+        assert list(csv.reader(f)) == EXPECTED_CELLS
+
+
+@pytest.mark.browser
+def test_chromium_downloads_under_the_exact_name(app: Flask, tmp_path: Path) -> None:
+    executable = browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    @app.get("/")
+    def page() -> str:
+        return '<a id="get" href="/orders.csv">Download</a>'
+
+    with serve(app) as port, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(accept_downloads=True)
+            tab = context.new_page()
+            tab.goto(f"http://127.0.0.1:{port}/")
+            with tab.expect_download() as info:
+                tab.click("#get")
+            download = info.value
+            assert download.suggested_filename == "Résumé 2024.csv"  # filename*
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            context.close()
+        finally:
+            browser.close()
+    with saved.open(newline="", encoding="utf-8") as f:
         assert list(csv.reader(f)) == EXPECTED_CELLS
 
 
