@@ -43,12 +43,11 @@ def check_token(option: str, value: object) -> str:
     return value
 
 
-def check_field_value(option: str, value: object) -> str:
-    """Return ``value`` if it can be sent as a header value as it is.
+def check_no_controls(option: str, value: object) -> str:
+    """Return ``value`` if it is a string without control characters.
 
     :raise TypeError: ``value`` is not a string.
-    :raise ValueError: ``value`` holds CR, LF, NUL or another control
-        character, or a character outside Latin-1.
+    :raise ValueError: ``value`` holds CR, LF, NUL or another control character.
     """
     if not isinstance(value, str):
         raise TypeError(f"{option} must be a str, got {type(value).__name__}")
@@ -57,13 +56,24 @@ def check_field_value(option: str, value: object) -> str:
             f"{option} must not contain CR, LF, NUL or other control characters,"
             f" got {value!r}"
         )
+    return value
+
+
+def check_field_value(option: str, value: object) -> str:
+    """Return ``value`` if it can be sent as a header value as it is.
+
+    :raise TypeError: ``value`` is not a string.
+    :raise ValueError: ``value`` holds CR, LF, NUL or another control
+        character, or a character outside Latin-1.
+    """
+    text = check_no_controls(option, value)
     try:
-        value.encode("latin-1")
+        text.encode("latin-1")
     except UnicodeEncodeError:
         raise ValueError(
             f"{option} must contain only Latin-1 characters, got {value!r}"
         ) from None
-    return value
+    return text
 
 
 def check_bool(option: str, value: object) -> bool:

@@ -5,14 +5,15 @@ share with :func:`~flask_respkit.paginate`. :class:`Link` lives in
 
 from __future__ import annotations
 
+import contextlib
 import re
 import typing as t
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from flask import Response, current_app, request, url_for
 from werkzeug.urls import iri_to_uri
 
-from ._http import check_field_value
+from ._http import check_no_controls
 from ._linkvalue import Link, append_links, check_rel, link_uri, request_url
 from .core import F, StaticDecorator
 from .pagination import Pagination, paginate
@@ -31,8 +32,10 @@ __all__ = [
 #: A URL target: a URL, an endpoint name, or a callable of the response.
 Target = t.Union[str, t.Callable[[Response], t.Optional[str]]]
 
-_ENDPOINT = re.compile(r"[A-Za-z_][\w.\-]*")
+_ENDPOINT = re.compile(r"\.?[A-Za-z_][\w.\-]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+#: Characters a URI may hold as they are (RFC 3986 unreserved, reserved, ``%``).
+_URI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 #: A URL that :func:`~werkzeug.urls.iri_to_uri` would leave as it is.
 _URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
@@ -53,16 +56,41 @@ def check_target(option: str, target: object) -> Target:
     """
     if callable(target):
         return t.cast(Target, target)
-    check_field_value(option, target)
+    check_no_controls(option, target)
     target = t.cast(str, target).strip()
     if not target:
         raise ValueError(f"{option} must not be empty")
-    if _is_endpoint(target) and not _ENDPOINT.fullmatch(target):
+    if _is_endpoint(target):
+        uri: str | None = target if _ENDPOINT.fullmatch(target) else None
+    else:
+        uri = _uri(target)
+    if uri is None:
         raise ValueError(
             f"{option} must be a URL (containing '/') or an endpoint name,"
             f" got {target!r}"
         )
-    return iri_to_uri(target)
+    return uri
+
+
+def _uri(url: str) -> str | None:
+    """``url`` as a URI that is safe in a header, or ``None`` if it is no URL.
+
+    IRIs are converted with Werkzeug's :func:`~werkzeug.urls.iri_to_uri`;
+    what that cannot handle (lone surrogates, control characters in the host)
+    is percent-encoded as UTF-8 instead. A URL whose host or port cannot be
+    parsed (``http://[::1``, ``http://h:port/``) gives ``None``: Werkzeug
+    would fail on it when sending the response.
+    """
+    if not _URI.fullmatch(url):
+        with contextlib.suppress(ValueError, UnicodeError):
+            url = iri_to_uri(url)
+        if not _URI.fullmatch(url):
+            url = quote(url.encode("utf-8", "surrogatepass"), safe=_URI_SAFE)
+    try:
+        urlsplit(url).port  # noqa: B018 (raises on a bad host or port)
+    except ValueError:
+        return None
+    return url
 
 
 def _endpoint_url(endpoint: str) -> str:
@@ -81,7 +109,7 @@ def resolve_target(target: Target, response: Response) -> str | None:
     :param target: A value returned by :func:`check_target`.
     :param response: The response being built, passed to a callable target.
     :return: An absolute, percent-encoded URL, or ``None`` when a callable
-        returned ``None``.
+        returned ``None`` or something that is not a URL (logged as a warning).
     """
     if callable(target):
         url = target(response)
@@ -96,8 +124,12 @@ def resolve_target(target: Target, response: Response) -> str | None:
     else:
         url = target
     if not _SCHEME.match(url):
-        url = urljoin(request_url(), url)
-    return url if _URI.fullmatch(url) else iri_to_uri(url)
+        with contextlib.suppress(ValueError):  # "//[::1": _uri refuses it
+            url = urljoin(request_url(), url)
+    uri = _uri(url)
+    if uri is None:
+        current_app.logger.warning("Not a URL, left out of the response: %r", url)
+    return uri
 
 
 #: What :func:`link_header` takes positionally.

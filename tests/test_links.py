@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 import typing as t
 
 import pytest
-from flask import Flask, Response, url_for
+from flask import Blueprint, Flask, Response, url_for
 
 from flask_respkit import created
 
@@ -130,3 +131,82 @@ def test_created_refuses_bad_locations_when_made(
 ) -> None:
     with pytest.raises(error, match="created"):
         created(location)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "http://a\x00b\x1b.example/",
+        "http://[::1/x",
+        "http://h:port/",
+        "http://\u2100.example/",
+        "/x\ud800",
+        "//[::1",
+        "/a\x7fb",
+    ],
+)
+def test_created_never_sends_raw_bytes_or_fails_on_hostile_callables(
+    app: Flask, client: t.Any, hostile: str
+) -> None:
+    @app.post("/items")
+    @created(lambda response: hostile)
+    def add() -> str:
+        return ""
+
+    r = client.post("/items")
+    assert r.status_code == 201
+    location = r.headers.get("Location")
+    if location is not None:  # left out when it cannot be a URL at all
+        assert re.fullmatch(r"[\x21-\x7e]+", location), location
+
+
+@pytest.mark.parametrize("broken", ["http://[::1/x", "http://h:port/", "//[::1"])
+def test_created_leaves_out_what_cannot_be_a_url_and_logs_it(
+    app: Flask, client: t.Any, broken: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    @app.post("/items")
+    @created(lambda response: broken)
+    def add() -> str:
+        return ""
+
+    r = client.post("/items")
+    assert r.status_code == 201
+    assert "Location" not in r.headers
+    assert "Not a URL" in caplog.text
+
+
+@pytest.mark.parametrize("broken", ["http://[::1/x", "https://h:port/"])
+def test_created_refuses_a_constant_that_is_no_url(broken: str) -> None:
+    with pytest.raises(ValueError, match="created"):
+        created(broken)
+
+
+def test_created_accepts_an_iri_and_sends_a_uri(app: Flask, client: t.Any) -> None:
+    @app.post("/items")
+    @created("/\u65e5\u672c/1")
+    def add() -> str:
+        return ""
+
+    assert client.post("/items").headers["Location"] == (
+        "http://localhost/%E6%97%A5%E6%9C%AC/1"
+    )
+
+
+def test_created_accepts_a_blueprint_relative_endpoint(
+    app: Flask, client: t.Any
+) -> None:
+    bp = Blueprint("shop", __name__)
+
+    @bp.get("/orders")
+    def orders() -> str:
+        return ""
+
+    @bp.post("/orders")
+    @created(".orders")
+    def add() -> str:
+        return ""
+
+    app.register_blueprint(bp, url_prefix="/shop")
+    assert client.post("/shop/orders").headers["Location"] == (
+        "http://localhost/shop/orders"
+    )
