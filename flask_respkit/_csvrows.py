@@ -1,10 +1,13 @@
-"""Rows to cells for :mod:`flask_respkit.export`: conversion and formula escape."""
+"""Helpers of :mod:`flask_respkit.export`: option checks, rows to cells, the
+formula escape and ``Content-Disposition``."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
 import functools
+import io
 import numbers
 import operator
 import re
@@ -13,10 +16,18 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
+from .extension import _check_dialect
+
+#: A file name, or a callable of the view's keyword arguments returning one.
+Filename = t.Union[str, t.Callable[..., t.Optional[str]]]
+#: A :mod:`csv` dialect name or class.
+Dialect = t.Union[str, type[csv.Dialect]]
+
 _TRIGGERS = frozenset("=+-@\t\r\n")
 # A cell of a NUL-joined column, NUL first, that starts with a formula trigger.
 _RISKY = re.compile(r"\x00[=+\-@\t\r\n]")
 _TEXT = frozenset({str, type(None)})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 _FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%]')
 
@@ -178,3 +189,49 @@ class Rows:
             except (KeyError, IndexError, AttributeError):
                 pass
         return list(map(self.one, rows))
+
+
+def check_columns(
+    columns: object,
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    if columns is None:
+        return None, None
+    if isinstance(columns, Mapping):
+        pairs = list(columns.items())
+    elif isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+        raise TypeError(
+            "csv_export columns must be a list of keys or a mapping of key to"
+            f" header label, got {columns!r}"
+        )
+    else:
+        pairs = [(key, key) for key in columns]
+    if not pairs:
+        raise ValueError("csv_export columns must not be empty")
+    for key, label in pairs:
+        if not isinstance(key, str) or not isinstance(label, str):
+            raise TypeError(
+                "csv_export columns keys and labels must be str,"
+                f" got {key!r}: {label!r}"
+            )
+    return tuple(k for k, _ in pairs), tuple(label for _, label in pairs)
+
+
+def check_filename(filename: object) -> Filename | None:
+    if filename is None or callable(filename):
+        return t.cast("Filename | None", filename)
+    if not isinstance(filename, str):
+        raise TypeError(
+            f"csv_export filename must be a str or a callable, got {filename!r}"
+        )
+    if not filename or _CONTROL.search(filename):
+        raise ValueError(
+            "csv_export filename must be a non-empty name without control"
+            f" characters, got {filename!r}"
+        )
+    return filename
+
+
+def check_writer_dialect(option: str, dialect: object) -> Dialect:
+    checked = t.cast(Dialect, _check_dialect(option, dialect))
+    csv.writer(io.StringIO(), checked)  # a Dialect with bad attributes raises here
+    return checked

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -13,10 +12,19 @@ from flask import current_app, request, stream_with_context
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response as BaseResponse
 
-from ._csvrows import Rows, content_disposition, escape_rows, row_keys
+from ._csvrows import (
+    Dialect,
+    Filename,
+    Rows,
+    check_columns,
+    check_filename,
+    check_writer_dialect,
+    content_disposition,
+    escape_rows,
+    row_keys,
+)
 from ._http import add_vary, check_bool
 from .core import F, ResponseDecorator, Step
-from .extension import _check_dialect
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask, Response
@@ -24,12 +32,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 #: How many rows go into one chunk of the streamed body.
 BATCH_ROWS = 500
 
-#: A file name, or a callable of the view's keyword arguments returning one.
-Filename = t.Union[str, t.Callable[..., t.Optional[str]]]
-Dialect = t.Union[str, type[csv.Dialect]]
-
 _END: t.Any = object()
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _wants_csv() -> bool:
@@ -224,52 +227,6 @@ class CsvStep(Step):
         return response, _stream(head, rows, write, b"]")
 
 
-def _check_columns(
-    columns: object,
-) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    if columns is None:
-        return None, None
-    if isinstance(columns, Mapping):
-        pairs = list(columns.items())
-    elif isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
-        raise TypeError(
-            "csv_export columns must be a list of keys or a mapping of key to"
-            f" header label, got {columns!r}"
-        )
-    else:
-        pairs = [(key, key) for key in columns]
-    if not pairs:
-        raise ValueError("csv_export columns must not be empty")
-    for key, label in pairs:
-        if not isinstance(key, str) or not isinstance(label, str):
-            raise TypeError(
-                "csv_export columns keys and labels must be str,"
-                f" got {key!r}: {label!r}"
-            )
-    return tuple(k for k, _ in pairs), tuple(label for _, label in pairs)
-
-
-def _check_filename(filename: object) -> Filename | None:
-    if filename is None or callable(filename):
-        return t.cast("Filename | None", filename)
-    if not isinstance(filename, str):
-        raise TypeError(
-            f"csv_export filename must be a str or a callable, got {filename!r}"
-        )
-    if not filename or _CONTROL.search(filename):
-        raise ValueError(
-            "csv_export filename must be a non-empty name without control"
-            f" characters, got {filename!r}"
-        )
-    return filename
-
-
-def _check_writer_dialect(option: str, dialect: object) -> Dialect:
-    checked = t.cast(Dialect, _check_dialect(option, dialect))
-    csv.writer(io.StringIO(), checked)  # a Dialect with bad attributes raises here
-    return checked
-
-
 class CsvExport(ResponseDecorator):
     """The decorator :func:`csv_export` makes; options validated when made."""
 
@@ -284,11 +241,11 @@ class CsvExport(ResponseDecorator):
         negotiate: object,
     ) -> None:
         super().__init__()
-        self.keys, self.labels = _check_columns(columns)
-        self.filename = _check_filename(filename)
+        self.keys, self.labels = check_columns(columns)
+        self.filename = check_filename(filename)
         self.header = check_bool("header", header)
         self.dialect = (
-            None if dialect is None else _check_writer_dialect("dialect", dialect)
+            None if dialect is None else check_writer_dialect("dialect", dialect)
         )
         self.bom = None if bom is None else check_bool("bom", bom)
         self.escape_formulas = (
@@ -316,7 +273,7 @@ class CsvExport(ResponseDecorator):
 
         dialect = self.dialect
         if dialect is None:
-            dialect = _check_writer_dialect(
+            dialect = check_writer_dialect(
                 "RESPKIT_CSV_DIALECT", settings["RESPKIT_CSV_DIALECT"]
             )
         return CsvStep(
