@@ -9,7 +9,17 @@ import pytest
 from flask import Blueprint, Flask, Response, abort, make_response
 from flask.views import MethodView
 
-from flask_respkit import RespKit, cors, created, headers, response_decorator
+from flask_respkit import (
+    RespKit,
+    auth_challenge,
+    cors,
+    created,
+    csv_export,
+    headers,
+    link_header,
+    paginate,
+    response_decorator,
+)
 from flask_respkit.cross_origin import expose_present
 
 OK = "https://app.example.com"
@@ -211,18 +221,26 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize("origin", LOOK_ALIKES)
+ORIGIN_FORMS = {
+    "exact": OK,
+    "list": [OK],
+    "regex": [re.compile(r"https://app\.example\.com")],
+    "subdomain-regex": [REGEX],  # allows https://evilapp.example.com on purpose
+}
+
+
 @pytest.mark.parametrize(
-    "origins",
-    [OK, [OK], [re.compile(r"https://app\.example\.com")], [REGEX]],
-    ids=["exact", "list", "regex", "subdomain-regex"],
+    ("origins", "origin"),
+    [
+        pytest.param(origins, origin, id=f"{form}-{origin!r}")
+        for form, origins in ORIGIN_FORMS.items()
+        for origin in LOOK_ALIKES
+        if not (form == "subdomain-regex" and origin == "https://evilapp.example.com")
+    ],
 )
 def test_look_alike_origins_are_refused(
     bare_app: Flask, origin: str, origins: t.Any
 ) -> None:
-    if origins == [REGEX] and origin == "https://evilapp.example.com":
-        pytest.skip("a real subdomain the pattern allows on purpose")
-
     @bare_app.route("/", methods=["GET", "PUT"])
     @cors(origins)
     def view() -> str:
@@ -1023,3 +1041,74 @@ def test_bad_resources_fail_at_init_app(
     app.config["RESPKIT_CORS_RESOURCES"] = resources
     with pytest.raises(error, match=match):
         RespKit(app)
+
+
+# -- with the kit's other decorators, on either side of cors -------------------
+
+
+def _paginated(pagination: t.Any) -> list[int]:
+    pagination.total = 10
+    return [1, 2]
+
+
+KIT_CASES = {
+    "paginate": (paginate(per_page=2), _paginated, 200, ["Link", "X-Total-Count"]),
+    "created": (created("/items/1"), lambda: {"id": 1}, 201, ["Location"]),
+    "csv_export": (
+        csv_export(filename="a.csv"),
+        lambda: [{"a": 1}],
+        200,
+        ["Content-Disposition"],
+    ),
+    "auth_challenge": (
+        auth_challenge("Bearer"),
+        lambda: ("", 401),
+        401,
+        ["WWW-Authenticate"],
+    ),
+    "link_header": (
+        link_header(help="https://a.example/h"),
+        lambda: "x",
+        200,
+        ["Link"],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("cors_on_top", "decorator", "view", "status", "exposed"),
+    [
+        pytest.param(on_top, *case, id=f"{name}-{'below' if on_top else 'above'}")
+        for name, case in KIT_CASES.items()
+        for on_top in (True, False)
+        # csv_export turns the view's rows into CSV, so it sits right on the view
+        if on_top or name != "csv_export"
+    ],
+)
+def test_kit_headers_are_exposed_whichever_side(
+    bare_app: Flask,
+    cors_on_top: bool,
+    decorator: t.Any,
+    view: t.Any,
+    status: int,
+    exposed: list[str],
+) -> None:
+    policy = cors(OK, expose_headers=["X-Id"])
+    wrapped = policy(decorator(view)) if cors_on_top else decorator(policy(view))
+    bare_app.add_url_rule("/", "view", wrapped)
+    r = bare_app.test_client().get("/", headers={"Origin": OK})
+    assert r.status_code == status
+    assert r.headers[ACAO] == OK
+    assert r.headers[ACEH] == ", ".join(["X-Id", *exposed])
+
+
+def test_cors_on_an_error_handler(bare_app: Flask) -> None:
+    @bare_app.errorhandler(404)
+    @cors(OK)
+    def not_found(e: Exception) -> tuple[dict[str, str], int]:
+        return {"message": "not here"}, 404
+
+    r = bare_app.test_client().get("/nowhere", headers={"Origin": OK})
+    assert r.status_code == 404
+    assert r.json == {"message": "not here"}
+    assert r.headers[ACAO] == OK
