@@ -80,7 +80,9 @@ def main() -> list[str]:
     return [
         table("CORS: simple GET from an allowed origin", get, "hand-written headers")
         + f"\n  cors() / Flask-CORS: {ratio:.2f}",
-        table("CORS: preflight (PUT + 2 headers)", preflight, "Flask-CORS cross_origin"),
+        table(
+            "CORS: preflight (PUT + 2 headers)", preflight, "Flask-CORS cross_origin"
+        ),
     ]
 
 

@@ -18,13 +18,24 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
 
 
-def _raw_path(environ: Mapping[str, t.Any]) -> str:
+def raw_path(environ: Mapping[str, t.Any]) -> str:
+    """The request path as the client sent it, relative to the app's mount
+    point: percent-escapes kept, ``+`` left alone, no query string.
+
+    Read from ``RAW_URI``/``REQUEST_URI`` (Werkzeug, Gunicorn, uWSGI); without
+    them, ``PATH_INFO`` re-escaped.
+    """
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    script = quote(environ.get("SCRIPT_NAME", ""), safe="/")
+    script = _escape(environ.get("SCRIPT_NAME", ""))
     if uri and uri.startswith("/"):
         path: str = uri.partition("?")[0]
         return path[len(script) :] if script and path.startswith(script) else path
-    return quote(environ.get("PATH_INFO", ""), safe="/:@!$&'()*+,;=~")
+    return _escape(environ.get("PATH_INFO", ""))
+
+
+def _escape(wsgi_path: str) -> str:
+    # WSGI strings are bytes decoded as Latin-1 (PEP 3333).
+    return quote(wsgi_path.encode("latin-1"), safe="/:@!$&'()*+,;=~")
 
 
 def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
@@ -49,7 +60,7 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
             raise ValueError(f"RESPKIT_CORS_RESOURCES[{pattern!r}]: {e}") from None
 
     def policy_for() -> Policy | None:
-        path = _raw_path(request.environ)
+        path = raw_path(request.environ)
         for compiled, policy in table:
             if compiled.fullmatch(path):
                 if request.url_rule and cors_policy_of(app, request.url_rule.endpoint):

@@ -20,6 +20,7 @@ from flask_respkit import (
     paginate,
     response_decorator,
 )
+from flask_respkit._cors_app import raw_path
 from flask_respkit.cross_origin import expose_present
 
 OK = "https://app.example.com"
@@ -1112,3 +1113,21 @@ def test_cors_on_an_error_handler(bare_app: Flask) -> None:
     assert r.status_code == 404
     assert r.json == {"message": "not here"}
     assert r.headers[ACAO] == OK
+
+
+@pytest.mark.parametrize(
+    ("environ", "path"),
+    [
+        ({"RAW_URI": "/a%20b+c?x=1", "PATH_INFO": "/a b+c"}, "/a%20b+c"),
+        ({"REQUEST_URI": "/api/x?y", "PATH_INFO": "/api/x"}, "/api/x"),
+        (
+            {"RAW_URI": "/mount/api/x", "SCRIPT_NAME": "/mount", "PATH_INFO": "/api/x"},
+            "/api/x",
+        ),
+        ({"PATH_INFO": "/a b+c"}, "/a%20b+c"),
+        ({"PATH_INFO": "/caf\xc3\xa9"}, "/caf%C3%A9"),  # UTF-8 bytes as Latin-1
+        ({"RAW_URI": "http://h/x", "PATH_INFO": "/x"}, "/x"),
+    ],
+)
+def test_raw_path(environ: dict[str, str], path: str) -> None:
+    assert raw_path(environ) == path
