@@ -4,7 +4,8 @@
 
 The rows look like a real export: ids, names with commas and quotes, negative
 amounts, ISO dates as text (as SQLite stores them) and as ``date`` objects,
-a nullable note column and, rarely, a cell that starts a formula. Every
+a nullable note column and, rarely, a cell that starts a formula (the
+"hostile" rows have one in every hundred names, so in every batch). Every
 candidate writes the same rows; a csv_export candidate is a whole request
 through the WSGI app, its streamed body read to the end. Candidates run
 interleaved, best of the rounds is kept.
@@ -31,14 +32,14 @@ from flask_respkit import csv_export
 COLUMNS = ["id", "name", "amount", "delta", "created", "shipped", "note"]
 
 
-def make_rows(n: int) -> list[tuple[t.Any, ...]]:
+def make_rows(n: int, formula_every: int = 10_000) -> list[tuple[t.Any, ...]]:
     rng = random.Random(4180)
     start = datetime.date(2020, 1, 1)
     rows = []
     for i in range(n):
         day = start + datetime.timedelta(days=rng.randrange(1500))
         name = f"Customer {i}" if i % 5 else f'ACME "{i}", Ltd'
-        if i % 10_000 == 9_999:
+        if i % formula_every == formula_every - 1:
             name = '=HYPERLINK("http://evil.example")'
         rows.append(
             (
@@ -54,8 +55,17 @@ def make_rows(n: int) -> list[tuple[t.Any, ...]]:
     return rows
 
 
-def build(rows: list[tuple[t.Any, ...]], dicts: list[dict[str, t.Any]]) -> Flask:
+def build(
+    rows: list[tuple[t.Any, ...]],
+    dicts: list[dict[str, t.Any]],
+    hostile: list[tuple[t.Any, ...]],
+) -> Flask:
     app = Flask(__name__)
+
+    @app.get("/hostile-escaped")
+    @csv_export(COLUMNS)
+    def hostile_escaped() -> object:
+        return iter(hostile)
 
     @app.get("/tuples")
     @csv_export(COLUMNS, escape_formulas=False)
@@ -106,12 +116,15 @@ def plain_dict_writer(dicts: list[dict[str, t.Any]]) -> None:
 def main(n: int = 200_000, rounds: int = 5) -> str:
     rows = make_rows(n)
     dicts = [dict(zip(COLUMNS, row)) for row in rows]
-    app = build(rows, dicts)
+    hostile = make_rows(n, formula_every=100)  # a formula in every batch
+    app = build(rows, dicts, hostile)
     candidates: dict[str, t.Callable[[], object]] = {
         "csv.writer, tuples": lambda: plain_writer(rows),
+        "csv.writer, hostile tuples": lambda: plain_writer(hostile),
         "csv.DictWriter, dicts": lambda: plain_dict_writer(dicts),
     }
-    for path in ("tuples", "tuples-escaped", "dicts", "dicts-escaped", "flask-csv"):
+    paths = ("tuples", "tuples-escaped", "dicts", "dicts-escaped", "flask-csv")
+    for path in (*paths, "hostile-escaped"):
         if any(r.rule == f"/{path}" for r in app.url_map.iter_rules()):
             env = environ(f"/{path}")
             candidates[f"GET /{path}"] = lambda env=env: call(app, env)
