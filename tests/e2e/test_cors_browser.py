@@ -234,3 +234,19 @@ def test_method_view_delete_is_preflighted(client: Client) -> None:
     assert r["ok"], r
     assert r["status"] == 204
     assert client.calls == ["delete"]
+
+
+@pytest.mark.parametrize(
+    ("required", "outcome"),
+    [("1", pytest.fail.Exception), ("", pytest.skip.Exception)],
+)
+def test_missing_browser_skips_unless_required(
+    monkeypatch: pytest.MonkeyPatch, required: str, outcome: type[BaseException]
+) -> None:
+    from . import _live
+
+    monkeypatch.setattr(_live, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("RESPKIT_REQUIRE_BROWSER", required)
+    with pytest.raises(outcome, match="Chromium not found"):
+        _live.browser_or_skip()
