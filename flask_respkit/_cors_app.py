@@ -112,6 +112,11 @@ def apply_to_blueprint(decorator: ResponseDecorator, blueprint: Blueprint) -> Bl
     so the wrapper receives ``OPTIONS``. A view with its own :func:`cors`
     keeps it alone.
     """
+    if getattr(blueprint, "_got_registered_once", False):
+        raise RuntimeError(
+            f"cors(...)({blueprint.name!r}): the blueprint is already registered;"
+            " apply cors before app.register_blueprint"
+        )
     make_state = blueprint.make_setup_state
     wrapped: dict[t.Any, t.Any] = {}
 

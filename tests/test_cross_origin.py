@@ -191,7 +191,7 @@ def test_default_port_in_an_option_matches_what_browsers_send(
     app: Flask, client: t.Any
 ) -> None:
     @app.get("/")
-    @cors(["https://app.example.com:443", "http://dev.example:8080"])
+    @cors(["https://app.example.com:443", "http://dev.example:8080", "http://[::1]:80"])
     def view() -> str:
         return "x"
 
@@ -199,6 +199,8 @@ def test_default_port_in_an_option_matches_what_browsers_send(
     dev = "http://dev.example:8080"
     assert client.get("/", headers={"Origin": dev}).headers[ACAO] == dev
     assert ACAO not in client.get("/", headers={"Origin": "http://dev.example"}).headers
+    ipv6 = client.get("/", headers={"Origin": "http://[::1]"})
+    assert ipv6.headers[ACAO] == "http://[::1]"
 
 
 REGEX = re.compile(r"https://[a-z0-9-]+\.example\.com")
@@ -908,6 +910,13 @@ def test_blueprint_gets_cors_on_every_route(app: Flask, client: t.Any) -> None:
     assert (
         client.get("/api/own", headers=own_origin).headers[ACAO] == own_origin["Origin"]
     )
+
+
+def test_blueprint_already_registered_is_refused(app: Flask) -> None:
+    bp = Blueprint("late", __name__)
+    app.register_blueprint(bp)
+    with pytest.raises(RuntimeError, match="already registered"):
+        cors(OK)(bp)
 
 
 # -- RESPKIT_CORS_RESOURCES ------------------------------------------------------
