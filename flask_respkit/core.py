@@ -83,6 +83,13 @@ class ResponseDecorator:
     #: routing attributes after applying ``decorators``.
     routes_options: t.ClassVar[bool] = False
 
+    #: The step's :meth:`~Step.finish` turns the view's own return value into
+    #: the response (as :func:`~flask_respkit.csv_export` turns rows into
+    #: CSV), so it must see that value before any other decorator passes it
+    #: through ``make_response``. Applied above other kit decorators, such a
+    #: decorator is moved below them, nearest the view.
+    converts: t.ClassVar[bool] = False
+
     def __init__(self) -> None:
         self._steps: weakref.WeakKeyDictionary[Flask, Step] = (
             weakref.WeakKeyDictionary()
@@ -239,6 +246,37 @@ def wrap_view(view: F, decorator: ResponseDecorator) -> F:
     below = steps_of(view)
     if decorator in below:
         return view
+    if decorator.converts and below:
+        return t.cast(F, _rewrap_below(view, decorator, below))
+    return _wrap(view, decorator, below)
+
+
+def _rewrap_below(
+    view: t.Callable[..., t.Any],
+    decorator: ResponseDecorator,
+    below: tuple[ResponseDecorator, ...],
+) -> t.Callable[..., t.Any]:
+    """Wrap the original view with ``decorator`` first, then with ``below``."""
+    original = view
+    for depth in range(len(below) - 1, -1, -1):
+        inner = getattr(original, "__wrapped__", None)
+        if inner is None or steps_of(inner) != below[:depth]:
+            raise TypeError(
+                f"{decorator!r} turns the view's return value into the response,"
+                " so it must be nearest the view; it cannot be moved below a"
+                " decorator that is not flask-respkit's. Apply it directly on"
+                " the view."
+            )
+        original = inner
+    rebuilt = _wrap(original, decorator, ())
+    for other in below:
+        rebuilt = _wrap(rebuilt, other, steps_of(rebuilt))
+    return rebuilt
+
+
+def _wrap(
+    view: F, decorator: ResponseDecorator, below: tuple[ResponseDecorator, ...]
+) -> F:
     static = decorator.static_step()
     step_for = decorator.step_for
 

@@ -230,6 +230,8 @@ class CsvStep(Step):
 class CsvExport(ResponseDecorator):
     """The decorator :func:`csv_export` makes; options validated when made."""
 
+    converts = True
+
     def __init__(
         self,
         columns: object,

@@ -773,3 +773,53 @@ def test_filename_callable_returning_a_non_string_is_a_type_error(app: Flask) ->
     route(app, csv_export(filename=lambda: 3), [{"a": 1}])
     with pytest.raises(TypeError, match="filename callable must return a str"):
         Client(app).get("/x")
+
+
+@pytest.mark.parametrize("csv_on_top", [False, True])
+def test_csv_export_works_in_any_stacking_order(app: Flask, csv_on_top: bool) -> None:
+    from flask_respkit import Pagination, cors, paginate
+
+    data = [{"id": i} for i in range(1, 8)]
+
+    def page(pagination: Pagination) -> list[dict[str, int]]:
+        pagination.total = len(data)
+        return data[pagination.offset : pagination.offset + pagination.limit]
+
+    decorators = [cors("https://app.example"), paginate(per_page=3)]
+    export = csv_export(filename="page.csv")
+    view = page if csv_on_top else export(page)
+    for decorator in reversed(decorators):
+        view = decorator(view)
+    if csv_on_top:
+        view = export(view)
+    app.add_url_rule("/page.csv", view_func=view)
+
+    r = app.test_client().get(
+        "/page.csv?page=2", headers={"Origin": "https://app.example"}
+    )
+    assert parse(r.data) == [["id"], ["4"], ["5"], ["6"]]
+    assert r.headers["Content-Type"].startswith("text/csv")
+    assert r.headers["X-Total-Count"] == "7"
+    assert r.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    exposed = r.headers["Access-Control-Expose-Headers"].lower()
+    for name in ("link", "x-total-count", "content-disposition"):
+        assert name in exposed
+
+
+def test_csv_export_cannot_move_below_a_foreign_decorator(app: Flask) -> None:
+    import functools
+
+    from flask_respkit import headers
+
+    def foreign(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        @functools.wraps(view)
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    def rows() -> list[list[int]]:
+        return [[1]]
+
+    with pytest.raises(TypeError, match="must be nearest the view"):
+        csv_export()(foreign(headers(x_a="1")(rows)))
