@@ -65,3 +65,51 @@ def test_quickstart_runs_as_described() -> None:
     r = client.delete("/notes/7")
     assert (r.status_code, r.data) == (204, b"")
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def _readme_app(route: str) -> FlaskClient:
+    for block in _README_BLOCK.findall((ROOT / "README.md").read_text("utf-8")):
+        if f'"{route}"' in block:
+            return _client(block)
+    raise AssertionError(f"no README example serves {route}")
+
+
+def test_readme_cors_example() -> None:
+    origin = "https://shop.example.com"
+    r = _readme_app("/api/items").get("/api/items", headers={"Origin": origin})
+    assert r.headers["Access-Control-Allow-Origin"] == origin
+    assert r.headers["Access-Control-Allow-Credentials"] == "true"
+    evil = "https://shop.example.com.evil.net"
+    r = _readme_app("/api/items").get("/api/items", headers={"Origin": evil})
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_readme_auth_example() -> None:
+    client = _readme_app("/admin")
+    r = client.get("/admin")
+    assert (r.status_code, r.headers["WWW-Authenticate"]) == (
+        401,
+        'Bearer realm="admin"',
+    )
+    r = client.get("/admin", headers={"Authorization": "Bearer s3cret"})
+    assert (r.status_code, r.json) == (200, {"ok": True})
+
+
+def test_readme_pagination_example() -> None:
+    r = _readme_app("/books").get("/books?page=2")
+    assert r.headers["X-Total-Count"] == "95"
+    assert [link.split(";")[1].strip() for link in r.headers["Link"].split(", ")] == [
+        'rel="first"',
+        'rel="prev"',
+        'rel="next"',
+        'rel="last"',
+    ]
+    assert "<http://localhost/books?page=5>" in r.headers["Link"]
+    assert _readme_app("/books").get("/books?page=0").status_code == 400
+
+
+def test_readme_csv_example() -> None:
+    r = _readme_app("/orders.csv").get("/orders.csv")
+    lines = r.get_data().splitlines()
+    assert lines[:2] == [b"ID,Customer", b"0,'=cmd|0"]
+    assert len(lines) == 100_001
