@@ -9,6 +9,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from flask import Response, request
 from werkzeug.exceptions import BadRequest
 
+from ._http import check_no_controls
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
@@ -107,13 +109,7 @@ def check_rel(option: str, rel: object) -> str:
 
 
 def _param(option: str, name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{option} must be a str, got {type(value).__name__}")
-    if _CONTROL.search(value):
-        raise ValueError(
-            f"{option} must not contain CR, LF, NUL or other control characters,"
-            f" got {value!r}"
-        )
+    value = check_no_controls(option, value)
     if _PLAIN.fullmatch(value) and value == value.strip(" '"):
         return f'{name}="{value}"'
     if name == "title":
