@@ -129,7 +129,8 @@ def create_app(closes_path: str | None = None) -> Flask:
     @auth_challenge("Bearer", realm="reliability", verify=verify)
     def me() -> dict[str, str]:
         auth = request.authorization
-        assert auth is not None and auth.token is not None
+        assert auth is not None
+        assert auth.token is not None
         return {"user": TOKENS[auth.token]}
 
     @app.route("/things/<int:thing>", methods=["DELETE", "PUT"])

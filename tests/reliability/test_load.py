@@ -12,15 +12,20 @@ import pytest
 
 from ._figures import record
 from ._load import KINDS, run_load
-from ._servers import GUNICORN_THREADS, GUNICORN_WORKERS, WAITRESS_THREADS
-from ._servers import gunicorn_server, waitress_server
+from ._servers import (
+    GUNICORN_THREADS,
+    GUNICORN_WORKERS,
+    WAITRESS_THREADS,
+    gunicorn_server,
+    waitress_server,
+)
 from .mixed_app import create_app
 
 pytestmark = [pytest.mark.reliability, pytest.mark.live]
 
 CLIENTS = 16
 #: Requests per client; the run is bounded to CLIENTS * PER_CLIENT requests.
-PER_CLIENT = int(os.environ.get("RESPKIT_RELIABILITY_PER_CLIENT", "60"))
+PER_CLIENT = int(os.environ.get("RESPKIT_RELIABILITY_PER_CLIENT", "200"))
 
 
 def _assert_clean(server: str, outcome: t.Any, closes: Path) -> None:
