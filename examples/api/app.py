@@ -1,0 +1,367 @@
+"""flask-respkit's flagship example: a JSON API over SQLite, and a browser page
+served from a second origin that calls it.
+
+Run both with one command::
+
+    python examples/api/app.py
+
+then open http://localhost:5001 (the page) in a browser. The API answers on
+http://127.0.0.1:5000, a different origin, so every call the page makes is a
+real cross-origin request. Try the API with curl too::
+
+    curl -i 'http://127.0.0.1:5000/items?per_page=3&category=books'
+    curl -i -X POST -H 'Content-Type: application/json' \\
+        -d '{"name": "Lamp", "category": "tools", "price": 12.5}' \\
+        http://127.0.0.1:5000/items
+    curl -i http://127.0.0.1:5000/admin/stats
+    curl -i -H 'Authorization: Bearer demo-token' http://127.0.0.1:5000/admin/stats
+    curl -o items.csv http://127.0.0.1:5000/items.csv
+
+Environment variables: ``API_PORT`` (5000) and ``WEB_PORT`` (5001), ``ITEMS``
+(rows made at start-up, 100000), ``ADMIN_TOKEN`` (``demo-token``) and
+``ITEMS_DB`` (a database file; by default a temporary one, removed on exit).
+
+Every decorator of the kit is used once at least: ``cors`` on the whole
+blueprint, ``paginate`` and ``link_header`` on the list, ``csv_export``
+streaming every row, ``created`` and ``no_content`` on the writes,
+``auth_challenge`` guarding the admin routes with a Bearer token, ``headers``
+and ``vary``, and ``request_id``, a ``response_decorator`` of our own.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import random
+import signal
+import sqlite3
+import sys
+import tempfile
+import threading
+import typing as t
+import uuid
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    g,
+    request,
+    send_from_directory,
+    url_for,
+)
+from werkzeug.datastructures import Authorization
+from werkzeug.serving import make_server
+
+from flask_respkit import (
+    Challenge,
+    Link,
+    Pagination,
+    RespKit,
+    auth_challenge,
+    challenge_response,
+    cors,
+    created,
+    csv_export,
+    headers,
+    link_header,
+    no_content,
+    paginate,
+    response_decorator,
+    vary,
+)
+
+API_PORT = int(os.environ.get("API_PORT", "5000"))
+WEB_PORT = int(os.environ.get("WEB_PORT", "5001"))
+API_ORIGIN = f"http://127.0.0.1:{API_PORT}"
+WEB_ORIGIN = f"http://localhost:{WEB_PORT}"  # another host name: another origin
+ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "demo-token")
+CATEGORIES = ("books", "games", "garden", "music", "tools")
+COLUMNS = {"id": "ID", "name": "Name", "category": "Category", "price": "Price"}
+HERE = Path(__file__).resolve().parent
+
+# -- the database ------------------------------------------------------------
+
+
+def create_database(path: str, count: int) -> None:
+    """Create the ``items`` table with ``count`` rows, in one transaction."""
+    rng = random.Random(8288)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")  # readers never block a writer
+        with conn:
+            conn.execute("DROP TABLE IF EXISTS items")
+            conn.execute(
+                "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                " category TEXT NOT NULL, price REAL NOT NULL)"
+            )
+            conn.executemany(
+                "INSERT INTO items VALUES (?, ?, ?, ?)",
+                (
+                    (
+                        i,
+                        f'Item {i}, "{rng.choice(["red", "blue", "plain"])}"',
+                        CATEGORIES[i % len(CATEGORIES)],
+                        round(rng.uniform(1, 500), 2),
+                    )
+                    for i in range(1, count + 1)
+                ),
+            )
+    finally:
+        conn.close()
+
+
+def connect() -> sqlite3.Connection:
+    return sqlite3.connect(api.config["DATABASE"], check_same_thread=False)
+
+
+def db() -> sqlite3.Connection:
+    """One connection per request, closed when the request ends."""
+    if "db" not in g:
+        g.db = connect()
+    return t.cast(sqlite3.Connection, g.db)
+
+
+def item_dict(row: tuple[t.Any, ...]) -> dict[str, t.Any]:
+    return dict(zip(COLUMNS, row))
+
+
+def category_filter() -> tuple[str, tuple[str, ...]]:
+    category = request.args.get("category")
+    if category is None:
+        return "", ()
+    if category not in CATEGORIES:
+        abort(400, f"category must be one of {', '.join(CATEGORIES)}")
+    return "WHERE category = ?", (category,)
+
+
+# -- the API (http://127.0.0.1:5000) -----------------------------------------
+
+api = Flask(__name__)
+api.config["DATABASE"] = os.environ.get("ITEMS_DB", "")
+api.config["RESPKIT_AUTH_REALM"] = "items"
+api.config["RESPKIT_MAX_PER_PAGE"] = 100
+RespKit(api)
+bp = Blueprint("api", __name__)
+
+
+@api.teardown_appcontext
+def close_db(exc: BaseException | None) -> None:
+    conn = g.pop("db", None)
+    if conn is not None:
+        conn.close()
+
+
+@response_decorator(errors=True)
+def request_id(response: t.Any) -> None:
+    """Our own decorator: an id on every answer, errors included, that a user
+    can quote in a bug report."""
+    response.headers["X-Request-Id"] = uuid.uuid4().hex
+
+
+def bearer_ok(auth: Authorization | None) -> bool:
+    """The admin guard: no credentials is a plain 401 with the challenge; a
+    wrong token says so, as RFC 6750 asks (``error="invalid_token"``)."""
+    if auth is None:
+        return False
+    token = auth.token if auth.type == "bearer" else None
+    if token is None or not hmac.compare_digest(token.encode(), ADMIN_TOKEN.encode()):
+        abort(
+            challenge_response(
+                Challenge(
+                    "Bearer",
+                    realm="items",
+                    error="invalid_token",
+                    error_description="The access token is not valid.",
+                )
+            )
+        )
+    return True
+
+
+admin = auth_challenge("Bearer", verify=bearer_ok)
+SCHEMA = Link("/schema/item.json", "describedby", type="application/schema+json")
+
+
+@bp.get("/items")
+@request_id
+@headers(cache_control="no-cache")
+@link_header(SCHEMA, self=lambda response: request.url)
+@paginate(per_page=20)
+def list_items(pagination: Pagination) -> list[dict[str, t.Any]]:
+    """A page of items, GitHub-style: ``?page=``, ``?per_page=``, ``?category=``."""
+    where, args = category_filter()
+    count = db().execute(f"SELECT COUNT(*) FROM items {where}", args).fetchone()
+    pagination.total = count[0]
+    rows = db().execute(
+        f"SELECT id, name, category, price FROM items {where}"
+        " ORDER BY id LIMIT ? OFFSET ?",
+        (*args, pagination.limit, pagination.offset),
+    )
+    return [item_dict(row) for row in rows]
+
+
+@bp.get("/items/<int:id>")
+@request_id
+@headers(cache_control="max-age=60")
+@link_header(SCHEMA, collection="api.list_items")
+def get_item(id: int) -> dict[str, t.Any]:
+    row = (
+        db()
+        .execute("SELECT id, name, category, price FROM items WHERE id = ?", (id,))
+        .fetchone()
+    )
+    if row is None:
+        abort(404)
+    return item_dict(row)
+
+
+@bp.get("/items.csv")
+@request_id
+@csv_export(COLUMNS, filename="items.csv")
+def export_items() -> t.Any:  # rows, which csv_export turns into the response
+    """Every item (or every item of ``?category=``) as CSV, streamed: rows go
+    out in batches as the client reads, straight from the SQLite cursor."""
+    where, args = category_filter()
+    return stream_rows(
+        f"SELECT id, name, category, price FROM items {where} ORDER BY id", args
+    )
+
+
+def stream_rows(sql: str, args: tuple[str, ...]) -> t.Iterator[tuple[t.Any, ...]]:
+    """Rows of ``sql`` on a connection of their own, closed with the stream
+    (``csv_export`` closes the iterator when the response closes)."""
+    conn = connect()
+    try:
+        yield from conn.execute(sql, args)
+    finally:
+        conn.close()
+
+
+def new_id(response: Response) -> int:
+    """The id of the item ``add_item`` just wrote, from its JSON body."""
+    return int(t.cast("dict[str, t.Any]", response.json)["id"])
+
+
+@bp.post("/items")
+@request_id
+@created(lambda response: url_for("api.get_item", id=new_id(response)))
+def add_item() -> tuple[dict[str, t.Any], int] | dict[str, t.Any]:
+    """``{"name": ..., "category": ..., "price": ...}`` → 201 with ``Location``."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return {"message": "Send a JSON object."}, 400
+    name, category, price = data.get("name"), data.get("category"), data.get("price")
+    if not isinstance(name, str) or not 0 < len(name) <= 200:
+        return {"message": "name must be a string of 1-200 characters."}, 400
+    if category not in CATEGORIES:
+        return {"message": f"category must be one of {', '.join(CATEGORIES)}."}, 400
+    if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
+        return {"message": "price must be a number >= 0."}, 400
+    with db() as conn:
+        cursor = conn.execute(
+            "INSERT INTO items (name, category, price) VALUES (?, ?, ?)",
+            (name, category, price),
+        )
+    return {"id": cursor.lastrowid, "name": name, "category": category, "price": price}
+
+
+@bp.get("/admin/stats")
+@request_id
+@headers(cache_control="no-store")
+@vary("Authorization")
+@admin
+def admin_stats() -> dict[str, t.Any]:
+    """Counts per category, for holders of the admin token only."""
+    rows = db().execute("SELECT category, COUNT(*) FROM items GROUP BY category")
+    counts = dict(rows.fetchall())
+    return {"items": sum(counts.values()), "categories": counts}
+
+
+@bp.delete("/admin/items/<int:id>")
+@request_id
+@admin
+@no_content
+def delete_item(id: int) -> str:
+    """Delete an item: 204 No Content, or 404."""
+    with db() as conn:
+        if conn.execute("DELETE FROM items WHERE id = ?", (id,)).rowcount == 0:
+            abort(404)
+    return "deleted"
+
+
+@bp.get("/schema/item.json")
+@headers(content_type="application/schema+json", cache_control="max-age=3600")
+def item_schema() -> dict[str, t.Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Item",
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string", "maxLength": 200},
+            "category": {"enum": list(CATEGORIES)},
+            "price": {"type": "number", "minimum": 0},
+        },
+    }
+
+
+# Only the page's origin may read the API from a browser. The page may also
+# read our own X-Request-Id; Link, X-Total-Count, WWW-Authenticate, Location
+# and Content-Disposition are exposed by the kit itself.
+cors(WEB_ORIGIN, expose_headers=["X-Request-Id"], max_age=600)(bp)
+api.register_blueprint(bp)
+
+# -- the page (http://localhost:5001) ----------------------------------------
+
+web = Flask(__name__, static_folder=str(HERE / "static"))
+
+
+@web.get("/")
+@headers(
+    content_security_policy=f"default-src 'self'; connect-src {API_ORIGIN}",
+    x_content_type_options="nosniff",
+)
+def page() -> t.Any:
+    return send_from_directory(HERE / "static", "index.html")
+
+
+@web.get("/config.js")
+@headers(content_type="text/javascript; charset=utf-8", cache_control="no-store")
+def config() -> str:
+    settings = {"api": API_ORIGIN, "demoToken": ADMIN_TOKEN}
+    return f"window.ITEMS_DEMO = {json.dumps(settings)};\n"
+
+
+# -- one command starts both -------------------------------------------------
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if not api.config["DATABASE"]:
+            api.config["DATABASE"] = str(Path(tmp) / "items.db")
+        create_database(api.config["DATABASE"], int(os.environ.get("ITEMS", "100000")))
+        servers = [
+            make_server("127.0.0.1", API_PORT, api, threaded=True),
+            make_server("127.0.0.1", WEB_PORT, web, threaded=True),
+        ]
+        for server in servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f" * API:  {API_ORIGIN}/items", flush=True)
+        print(f" * page: {WEB_ORIGIN}/  <- open this in a browser", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for server in servers:
+                server.shutdown()
+                server.server_close()
+
+
+if __name__ == "__main__":
+    main()

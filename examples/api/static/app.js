@@ -1,0 +1,107 @@
+// The demo page: plain fetch() calls to the API on another origin. Everything
+// shown is what the browser let this page read under the API's CORS policy.
+"use strict";
+
+const API = window.ITEMS_DEMO.api;
+const $ = (id) => document.getElementById(id);
+
+// Link: <https://api/items?page=2>; rel="next", <...>; rel="last"
+// The kit percent-encodes "," and ";" in targets, so splitting is safe.
+function parseLink(value) {
+  const links = {};
+  for (const match of (value || "").matchAll(/<([^>]*)>([^<]*)/g)) {
+    const rel = /;\s*rel="?([^";]+)"?/i.exec(match[2]);
+    if (rel) for (const name of rel[1].trim().split(/\s+/)) links[name] = match[1];
+  }
+  return links;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement("td");
+  td.textContent = text; // never innerHTML: names come from users
+  if (className) td.className = className;
+  row.appendChild(td);
+}
+
+function status(element, response) {
+  element.textContent = `${response.status} ${response.statusText}`;
+  element.className = response.ok ? "ok" : "fail";
+}
+
+async function loadItems(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const items = await response.json();
+  const tbody = $("rows");
+  tbody.replaceChildren();
+  for (const item of items) {
+    const row = document.createElement("tr");
+    cell(row, item.id);
+    cell(row, item.name);
+    cell(row, item.category);
+    cell(row, item.price.toFixed(2), "price");
+    tbody.appendChild(row);
+  }
+  $("total").textContent = response.headers.get("X-Total-Count") ?? "(not readable)";
+  $("request-id").textContent = response.headers.get("X-Request-Id") ?? "(not readable)";
+  $("page-number").textContent = new URL(url).searchParams.get("page") || "1";
+  const link = response.headers.get("Link");
+  $("link").textContent = link ? link.split(/,\s*(?=<)/).join(",\n") : "(not readable)";
+  const links = parseLink(link);
+  for (const rel of ["first", "prev", "next", "last"]) {
+    const button = $(rel);
+    button.disabled = !links[rel];
+    button.onclick = () => loadItems(links[rel]);
+  }
+}
+
+async function adminStats(token) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(`${API}/admin/stats`, { headers });
+  status($("admin-status"), response);
+  $("www-authenticate").textContent = response.headers.get("WWW-Authenticate") ?? "(none)";
+  $("admin-body").textContent = JSON.stringify(await response.json(), null, 1);
+}
+
+let created = null;
+
+async function createItem(event) {
+  event.preventDefault();
+  const response = await fetch(`${API}/items`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({
+      name: $("name").value,
+      category: $("category").value,
+      price: Number($("price").value),
+    }),
+  });
+  status($("write-status"), response);
+  const body = await response.json();
+  $("location").textContent = response.headers.get("Location") ?? body.message ?? "—";
+  created = response.status === 201 ? body.id : null;
+  $("delete-button").disabled = created === null;
+}
+
+async function deleteItem() {
+  const response = await fetch(`${API}/admin/items/${created}`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${$("token").value}` },
+  });
+  status($("write-status"), response);
+  if (response.status === 204) {
+    $("location").textContent = `item ${created} deleted (no body)`;
+    created = null;
+    $("delete-button").disabled = true;
+  }
+}
+
+$("page-origin").textContent = window.location.origin;
+$("api-origin").textContent = API;
+$("csv").href = `${API}/items.csv`;
+$("token").value = window.ITEMS_DEMO.demoToken; // a demo: never ship a token in a page
+$("stats-anon").onclick = () => adminStats(null);
+$("stats-token").onclick = () => adminStats($("token").value);
+$("create").onsubmit = createItem;
+$("delete-button").onclick = deleteItem;
+loadItems(`${API}/items?per_page=10`);

@@ -1,0 +1,381 @@
+"""Run ``examples/api/app.py`` as a user would (one command, two origins) and
+drive it with ``requests`` and with a real browser on its demo page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+import pytest
+import requests
+
+from ._live import CHROMIUM_ARGS, browser_or_skip
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "api" / "app.py"
+ITEMS = 100_000
+TOKEN = "s3cret-admin"
+EXPECTED = "Failed to load resource: the server responded with a status of"
+SCREENSHOT = Path("/tmp/respkit-example-api.png")
+
+pytestmark = pytest.mark.live
+
+
+class Example(t.NamedTuple):
+    api: str  # http://127.0.0.1:<port>
+    web: str  # http://localhost:<port>, the page's origin
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Example]:
+    api_port, web_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "API_PORT": str(api_port),
+        "WEB_PORT": str(web_port),
+        "ADMIN_TOKEN": TOKEN,
+        "ITEMS": str(ITEMS),
+        "ITEMS_DB": str(tmp_path_factory.mktemp("example") / "items.db"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(EXAMPLE)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    urls = Example(f"http://127.0.0.1:{api_port}", f"http://localhost:{web_port}")
+    try:
+        deadline = time.monotonic() + 60
+        for url in (urls.api + "/items", urls.web + "/"):
+            while True:
+                try:
+                    requests.get(url, timeout=2)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise
+                    time.sleep(0.1)
+        yield urls
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0  # SIGTERM is a clean exit
+
+
+def _create(example: Example, name: str = "Desk lamp") -> requests.Response:
+    r = requests.post(
+        example.api + "/items",
+        json={"name": name, "category": "tools", "price": 24.5},
+        timeout=5,
+    )
+    assert r.status_code == 201, r.text
+    return r
+
+
+def _admin(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# -- paginate, link_header, headers, the custom request_id -------------------
+
+
+def test_list_is_paginated_with_links_and_a_total(example: Example) -> None:
+    r = requests.get(example.api + "/items?per_page=10&category=books", timeout=5)
+    assert r.status_code == 200
+    assert [item["id"] for item in r.json()] == list(range(5, 55, 5))
+    assert r.headers["X-Total-Count"] == str(ITEMS // 5)
+    assert r.headers["Cache-Control"] == "no-cache"
+    assert set(r.links) == {"first", "next", "last", "describedby", "self"}
+    assert r.links["self"]["url"] == r.url
+    assert r.links["last"]["url"].endswith("page=2000")
+    assert r.links["describedby"]["type"] == "application/schema+json"
+
+    following = requests.get(r.links["next"]["url"], timeout=5)
+    assert following.json()[0]["id"] == 55
+    assert following.links["prev"]["url"] == r.links["first"]["url"]
+    assert "category=books" in following.links["next"]["url"]
+
+    schema = requests.get(r.links["describedby"]["url"], timeout=5)
+    assert schema.headers["Content-Type"] == "application/schema+json"
+    assert schema.json()["title"] == "Item"
+
+
+def test_bad_page_or_category_is_a_400(example: Example) -> None:
+    for query in ("page=0", "per_page=abc", "category=weapons"):
+        r = requests.get(f"{example.api}/items?{query}", timeout=5)
+        assert r.status_code == 400, query
+        assert "Link" not in r.headers
+        assert re.fullmatch(r"[0-9a-f]{32}", r.headers["X-Request-Id"])
+
+
+def test_every_answer_has_its_own_request_id(example: Example) -> None:
+    answers = [
+        requests.get(example.api + "/items", timeout=5),
+        requests.get(example.api + "/items", timeout=5),
+        requests.get(example.api + "/items/999999999", timeout=5),  # abort(404)
+        requests.get(example.api + "/admin/stats", timeout=5),  # the guard's 401
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 404, 401]
+    ids = {a.headers["X-Request-Id"] for a in answers}
+    assert len(ids) == 4
+
+
+def test_one_item_links_to_its_collection(example: Example) -> None:
+    r = requests.get(example.api + "/items/7", timeout=5)
+    assert r.json() == {**r.json(), "id": 7, "category": "garden"}
+    assert r.headers["Cache-Control"] == "max-age=60"
+    assert r.links["collection"]["url"] == example.api + "/items"
+
+
+# -- cors --------------------------------------------------------------------
+
+
+def test_cors_allows_exactly_the_page_origin(example: Example) -> None:
+    url = example.api + "/items"
+    r = requests.get(url, headers={"Origin": example.web}, timeout=5)
+    assert r.headers["Access-Control-Allow-Origin"] == example.web
+    exposed = {
+        h.strip().lower() for h in r.headers["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {"link", "x-total-count", "x-request-id"} <= exposed
+    assert "Origin" in r.headers["Vary"]
+
+    same_port_other_host = example.web.replace("localhost", "127.0.0.1")
+    for origin in (same_port_other_host, "http://evil.example", "null"):
+        r = requests.get(url, headers={"Origin": origin}, timeout=5)
+        assert r.status_code == 200
+        assert "Access-Control-Allow-Origin" not in r.headers, origin
+
+
+def test_preflight_is_answered_before_the_guard(example: Example) -> None:
+    item = _create(example).json()["id"]
+    asked = {
+        "Origin": example.web,
+        "Access-Control-Request-Method": "DELETE",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    url = f"{example.api}/admin/items/{item}"
+    r = requests.options(url, headers=asked, timeout=5)
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Origin"] == example.web
+    assert "DELETE" in r.headers["Access-Control-Allow-Methods"]
+    assert r.headers["Access-Control-Allow-Headers"].lower() == "authorization"
+    assert r.headers["Access-Control-Max-Age"] == "600"
+    assert requests.get(f"{example.api}/items/{item}", timeout=5).status_code == 200
+
+    r = requests.options(url, headers={**asked, "Origin": "http://evil.example"})
+    assert r.status_code == 403
+    assert "Access-Control-Allow-Origin" not in r.headers
+    assert requests.delete(url, headers=_admin(), timeout=5).status_code == 204
+
+
+# -- auth_challenge, vary, headers -------------------------------------------
+
+
+def test_admin_route_challenges_with_bearer(example: Example) -> None:
+    url = example.api + "/admin/stats"
+    r = requests.get(
+        url, headers={"Accept": "application/json", "Origin": example.web}, timeout=5
+    )
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"] == 'Bearer realm="items"'
+    assert r.json() == {"message": "Authentication required."}
+    assert r.headers["Access-Control-Allow-Origin"] == example.web
+    assert "www-authenticate" in r.headers["Access-Control-Expose-Headers"].lower()
+
+    r = requests.get(url, headers=_admin("wrong"), timeout=5)
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"] == (
+        'Bearer realm="items", error="invalid_token",'
+        ' error_description="The access token is not valid."'
+    )
+    r = requests.get(url, auth=("admin", TOKEN), timeout=5)  # Basic is not Bearer
+    assert r.status_code == 401
+
+    r = requests.get(url, headers=_admin(), timeout=5)
+    assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "no-store"
+    assert "Authorization" in r.headers["Vary"]
+    total = requests.get(example.api + "/items", timeout=5).headers["X-Total-Count"]
+    assert r.json()["items"] == int(total)
+
+
+# -- created, no_content -----------------------------------------------------
+
+
+def test_created_then_deleted(example: Example) -> None:
+    r = _create(example, "Garden chair")
+    location = r.headers["Location"]
+    assert location == f"{example.api}/items/{r.json()['id']}"
+    assert requests.get(location, timeout=5).json()["name"] == "Garden chair"
+
+    delete = location.replace("/items/", "/admin/items/")
+    assert requests.delete(delete, timeout=5).status_code == 401
+    r = requests.delete(delete, headers=_admin(), timeout=5)
+    assert r.status_code == 204
+    assert r.content == b""
+    assert "Content-Type" not in r.headers
+    assert requests.get(location, timeout=5).status_code == 404
+    assert requests.delete(delete, headers=_admin(), timeout=5).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "", "category": "tools", "price": 1},
+        {"name": "x", "category": "weapons", "price": 1},
+        {"name": "x", "category": "tools", "price": -1},
+        {"name": "x", "category": "tools", "price": True},
+        ["not", "an", "object"],
+    ],
+)
+def test_bad_item_is_a_400_without_location(example: Example, body: object) -> None:
+    r = requests.post(example.api + "/items", json=body, timeout=5)
+    assert r.status_code == 400
+    assert "Location" not in r.headers
+    assert r.json()["message"]
+
+
+# -- csv_export --------------------------------------------------------------
+
+
+def test_csv_export_streams_every_row(example: Example) -> None:
+    hostile = _create(example, '=HYPERLINK("http://evil.example")').json()["id"]
+    try:
+        total = int(requests.get(example.api + "/items").headers["X-Total-Count"])
+        r = requests.get(example.api + "/items.csv", stream=True, timeout=30)
+        assert r.headers["Content-Type"] == "text/csv; charset=utf-8; header=present"
+        assert r.headers["Content-Disposition"].startswith(
+            'attachment; filename="items.csv"'
+        )
+        assert "Content-Length" not in r.headers  # streamed, not buffered
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
+    finally:
+        requests.delete(f"{example.api}/admin/items/{hostile}", headers=_admin())
+    assert rows[0] == ["ID", "Name", "Category", "Price"]
+    assert len(rows) == total + 1
+    first = requests.get(example.api + "/items/1", timeout=5).json()
+    assert rows[1] == [
+        "1",
+        first["name"],
+        first["category"],
+        str(first["price"]),
+    ]
+    assert rows[-1][:2] == [str(hostile), '\'=HYPERLINK("http://evil.example")']
+
+
+def test_csv_export_of_one_category(example: Example) -> None:
+    r = requests.get(example.api + "/items.csv?category=music", timeout=30)
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert len(rows) == ITEMS // 5 + 1
+    assert {row[2] for row in rows[1:]} == {"music"}
+
+
+# -- the page ----------------------------------------------------------------
+
+
+def test_page_has_a_content_security_policy(example: Example) -> None:
+    r = requests.get(example.web + "/", timeout=5)
+    assert r.headers["Content-Security-Policy"] == (
+        f"default-src 'self'; connect-src {example.api}"
+    )
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    config = requests.get(example.web + "/config.js", timeout=5).text
+    assert f'"api": "{example.api}"' in config
+
+
+@pytest.mark.browser
+def test_demo_page_in_chromium(example: Example) -> None:
+    executable = browser_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(
+                accept_downloads=True, viewport={"width": 1100, "height": 1300}
+            )
+            page = context.new_page()
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            # A CORS failure is a console error; a 401/404 answer the page
+            # reads (or the absent favicon) is only "Failed to load resource".
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(m.text)
+                    if m.type == "error" and not m.text.startswith(EXPECTED)
+                    else None
+                ),
+            )
+            page.goto(example.web + "/")
+
+            # The first page: rows, the total and the Link header, all read
+            # from a cross-origin response.
+            expect(page.locator("#total")).to_have_text(str(ITEMS))
+            expect(page.locator("#rows tr")).to_have_count(10)
+            expect(page.locator("#rows tr").first.locator("td").first).to_have_text("1")
+            expect(page.locator("#link")).to_contain_text('rel="next"')
+            expect(page.locator("#request-id")).to_have_text(
+                re.compile("^[0-9a-f]{32}$")
+            )
+            expect(page.locator("#prev")).to_be_disabled()
+
+            # Follow rel="next".
+            page.click("#next")
+            expect(page.locator("#page-number")).to_have_text("2")
+            expect(page.locator("#rows tr").first.locator("td").first).to_have_text(
+                "11"
+            )
+            expect(page.locator("#prev")).to_be_enabled()
+
+            # The admin route: first without a token, then with it.
+            page.click("#stats-anon")
+            expect(page.locator("#admin-status")).to_have_text("401 UNAUTHORIZED")
+            expect(page.locator("#www-authenticate")).to_have_text(
+                'Bearer realm="items"'
+            )
+            page.fill("#token", TOKEN)
+            page.click("#stats-token")
+            expect(page.locator("#admin-status")).to_have_text("200 OK")
+            expect(page.locator("#admin-body")).to_contain_text('"categories"')
+            expect(page.locator("#www-authenticate")).to_have_text("(none)")
+
+            # A preflighted POST, then a preflighted DELETE with the token.
+            page.click("#create-button")
+            expect(page.locator("#write-status")).to_have_text("201 CREATED")
+            expect(page.locator("#location")).to_have_text(
+                re.compile(re.escape(example.api) + r"/items/\d+$")
+            )
+            location = page.locator("#location").inner_text()
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            page.click("#delete-button")
+            expect(page.locator("#write-status")).to_have_text("204 NO CONTENT")
+            assert requests.get(location, timeout=5).status_code == 404
+
+            # The CSV link downloads under the name the API gives.
+            assert page.get_attribute("#csv", "href") == example.api + "/items.csv"
+            with page.expect_download() as info:
+                page.click("#csv")
+            download = info.value
+            assert download.suggested_filename == "items.csv"
+            with open(download.path(), encoding="utf-8") as f:
+                assert sum(1 for _ in f) == ITEMS + 1
+            context.close()
+        finally:
+            browser.close()
+    assert problems == []
