@@ -11,6 +11,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from ._cors_options import CHECKS
+from ._http import is_preflight
 from .core import ResponseDecorator, steps_of
 from .cross_origin import Policy, cors_policy_of, expose_present
 
@@ -70,28 +71,19 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
 
     @app.before_request
     def resource_preflight() -> Response | None:
-        environ = request.environ
-        if not _is_preflight(environ):
+        if not is_preflight(request):
             return None
         policy = policy_for()
         if policy is None:
             return None
-        return policy.preflight(environ, _rule_for_preflight())
+        return policy.preflight(request.environ, _rule_for_preflight())
 
     @app.after_request
     def resource_headers(response: Response) -> Response:
-        if _is_preflight(request.environ):
+        if is_preflight(request):
             return response  # answered in full by a policy, or none applies
         policy = policy_for()
         return response if policy is None else policy.apply(response)
-
-
-def _is_preflight(environ: Mapping[str, t.Any]) -> bool:
-    return (
-        environ["REQUEST_METHOD"] == "OPTIONS"
-        and "HTTP_ORIGIN" in environ
-        and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
-    )
 
 
 def _rule_for_preflight() -> t.Any:

@@ -14,6 +14,9 @@ import typing as t
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
+if t.TYPE_CHECKING:  # pragma: no cover
+    from werkzeug.datastructures import Headers
+
 from ._http import check_bool, check_field_value, check_token
 
 #: A serialized origin ``scheme://host[:port]`` (RFC 6454 §6.2).
@@ -21,6 +24,41 @@ ORIGIN = re.compile(
     r"([a-z][a-z0-9+.\-]*)://(\[[0-9a-f:.]+\]|[a-z0-9\-._~]+)(?::([0-9]{1,5}))?", re.I
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACEH = "Access-Control-Expose-Headers"
+VARY_ORIGIN = ("Origin",)
+VARY_PREFLIGHT = (
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+)
+VARY_PREFLIGHT_VALUE = ", ".join(VARY_PREFLIGHT)
+#: Headers the kit's decorators set that browser JavaScript cannot read unless
+#: they are listed in ``Access-Control-Expose-Headers``.
+KIT_EXPOSED = (
+    "Link",
+    "X-Total-Count",
+    "WWW-Authenticate",
+    "Content-Disposition",
+    "Location",
+)
+KIT_LOWER = tuple((name.lower(), name) for name in KIT_EXPOSED)
+#: Request headers a browser may send without a preflight; always allowed.
+SAFELISTED = frozenset(
+    {"accept", "accept-language", "content-language", "content-type"}
+)
+STANDARD_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+HEADER_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
+
+
+def put(headers: Headers, present: set[str], name: str, value: str) -> None:
+    """Set one header value; ``add`` is cheaper when the name is known absent."""
+    if name.lower() in present:
+        headers[name] = value
+    else:
+        headers.add(name, value)
 
 
 class _Unset(enum.Enum):

@@ -12,53 +12,39 @@ import re
 import typing as t
 from collections.abc import Iterable, Mapping
 
-from flask import Blueprint, Flask, Response, after_this_request, current_app, request
+from flask import Blueprint, Flask, Response, after_this_request, current_app
 
 # The request context itself: one context-variable read per request instead of
 # a LocalProxy lookup for every ``request.*`` attribute on the hot path.
 from flask.globals import _cv_request, request_ctx
-from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 from ._cors_options import (
     _UNSET,
+    ACAC,
+    ACAO,
+    ACEH,
     BUILTIN,
     CHECKS,
+    HEADER_LIST,
+    KIT_LOWER,
     ORIGIN,
+    SAFELISTED,
+    STANDARD_METHODS,
+    VARY_ORIGIN,
+    VARY_PREFLIGHT,
+    VARY_PREFLIGHT_VALUE,
     Origins,
     OriginsArg,
     _Unset,
     check_options,
+    put,
 )
-from ._http import add_vary
+from ._cors_options import (
+    KIT_EXPOSED as KIT_EXPOSED,  # re-exported: documented here
+)
+from ._http import add_vary, is_preflight
 from .core import F, ResponseDecorator, Step, steps_of
-
-_ACAO = "Access-Control-Allow-Origin"
-_ACAC = "Access-Control-Allow-Credentials"
-_ACEH = "Access-Control-Expose-Headers"
-_VARY_ORIGIN = ("Origin",)
-_VARY_PREFLIGHT = (
-    "Origin",
-    "Access-Control-Request-Method",
-    "Access-Control-Request-Headers",
-)
-_VARY_PREFLIGHT_VALUE = ", ".join(_VARY_PREFLIGHT)
-#: Headers the kit's decorators set that browser JavaScript cannot read unless
-#: they are listed in ``Access-Control-Expose-Headers``.
-KIT_EXPOSED = (
-    "Link",
-    "X-Total-Count",
-    "WWW-Authenticate",
-    "Content-Disposition",
-    "Location",
-)
-_KIT_LOWER = tuple((name.lower(), name) for name in KIT_EXPOSED)
-#: Request headers a browser may send without a preflight; always allowed.
-_SAFELISTED = frozenset(
-    {"accept", "accept-language", "content-language", "content-type"}
-)
-_STANDARD_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
-_HEADER_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
 
 
 def expose_present(response: Response) -> Response:
@@ -72,29 +58,34 @@ def expose_present(response: Response) -> Response:
     """
     headers = response.headers
     present = {name.lower() for name, _ in headers}
-    if _ACAO.lower() in present:
-        value = headers.get(_ACEH, "")
+    if ACAO.lower() in present:
+        value = headers.get(ACEH, "")
         have = {n.strip().lower() for n in value.split(",")}
-        extra = [n for low, n in _KIT_LOWER if low in present and low not in have]
+        extra = [n for low, n in KIT_LOWER if low in present and low not in have]
         if extra:
-            headers[_ACEH] = ", ".join((value, *extra) if value else extra)
+            headers[ACEH] = ", ".join((value, *extra) if value else extra)
     return response
-
-
-def _put(headers: Headers, present: set[str], name: str, value: str) -> None:
-    # Set one value; ``add`` is cheaper when the name is known to be absent.
-    if name.lower() in present:
-        headers[name] = value
-    else:
-        headers.add(name, value)
 
 
 def _reject(reason: str) -> Response:
     response = current_app.response_class(
         f"CORS preflight rejected: {reason}.\n", 403, mimetype="text/plain"
     )
-    add_vary(response.headers, _VARY_PREFLIGHT)
+    add_vary(response.headers, VARY_PREFLIGHT)
     return response
+
+
+class Grant(t.NamedTuple):
+    """What a :class:`Policy` grants one preflight."""
+
+    #: The policy that decided (another route's, for a sibling method).
+    policy: Policy
+    #: The ``Access-Control-Allow-Methods`` value.
+    methods: str
+    #: The ``Access-Control-Allow-Headers`` value, or ``None`` if none asked.
+    headers: str | None
+    #: Private network access was asked for and is allowed.
+    private_network: bool
 
 
 class Policy(Step):
@@ -133,11 +124,16 @@ class Policy(Step):
         self.expose = tuple(options["expose_headers"])
         self.expose_value = ", ".join(self.expose)
         mine = {n.lower() for n in self.expose}
-        self._auto_expose = tuple((lo, n) for lo, n in _KIT_LOWER if lo not in mine)
+        self._auto_expose = tuple((lo, n) for lo, n in KIT_LOWER if lo not in mine)
         self.credentials: bool = options["allow_credentials"]
         max_age = options["max_age"]
         self.max_age = None if max_age is None else str(max_age)
         self.private_network: bool = options["allow_private_network"]
+        #: Compiled patterns of further allowed request header names (full
+        #: match); internal, set by the Flask-CORS compatibility layer.
+        self.header_patterns: tuple[re.Pattern[str], ...] = tuple(
+            options.get("header_patterns", ())
+        )
         self.owner = owner
         self._above: dict[str | None, bool] = {}
         self._rule_methods: dict[int, str] = {}
@@ -157,12 +153,12 @@ class Policy(Step):
         return predicate is not None and bool(predicate(origin))
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        environ = _cv_request.get().request.environ
-        if environ["REQUEST_METHOD"] != "OPTIONS":
+        req = _cv_request.get().request
+        if req.method != "OPTIONS":
             return None
-        if "HTTP_ORIGIN" in environ and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-            return self.preflight(environ, request.url_rule)
-        view = current_app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
+        if is_preflight(req):
+            return self.preflight(req.environ, req.url_rule)
+        view = current_app.view_functions.get(req.endpoint)  # type: ignore[arg-type]
         if "OPTIONS" in (getattr(view, "methods", None) or ()):
             return None
         return self.apply(current_app.make_default_options_response())
@@ -173,16 +169,43 @@ class Policy(Step):
         :param environ: The request's WSGI environ.
         :param rule: The matched URL rule, or ``None`` for an unknown route.
         """
+        grant = self.grant(environ, rule)
+        if isinstance(grant, str):
+            return _reject(grant)
+        policy = grant.policy
+        response = current_app.response_class(status=204)
+        headers = response.headers
+        headers.clear()
+        headers[ACAO] = "*" if policy.any_origin else environ["HTTP_ORIGIN"]
+        if policy.credentials:
+            headers[ACAC] = "true"
+        headers["Access-Control-Allow-Methods"] = grant.methods
+        if grant.headers:
+            headers["Access-Control-Allow-Headers"] = grant.headers
+        if policy.max_age is not None:
+            headers["Access-Control-Max-Age"] = policy.max_age
+        if grant.private_network:
+            headers["Access-Control-Allow-Private-Network"] = "true"
+        headers["Vary"] = VARY_PREFLIGHT_VALUE
+        return response
+
+    def grant(self, environ: Mapping[str, t.Any], rule: t.Any) -> Grant | str:
+        """Decide a preflight: what to grant, or why it is refused.
+
+        :param environ: The WSGI environ of a preflight request.
+        :param rule: The matched URL rule, or ``None`` for an unknown route.
+        :return: A :class:`Grant`, or the reason for refusing as a string.
+        """
         origin: str = environ["HTTP_ORIGIN"]
         method: str = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
         if not self.allows(origin):
-            return _reject("origin not allowed")
+            return "origin not allowed"
         if self.methods is not None:
             if method not in self.methods:
-                return _reject("method not allowed")
+                return "method not allowed"
             methods_value = self.methods_value
         elif rule is None or rule.methods is None:
-            methods_value = _STANDARD_METHODS
+            methods_value = STANDARD_METHODS
         elif method in rule.methods:
             methods_value = self._rule_methods.get(id(rule))
             if methods_value is None:
@@ -192,48 +215,39 @@ class Policy(Step):
         else:
             return self._sibling(environ, method)
         requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+        allowed = None
         if requested:
             allowed = self._allowed_headers(requested)
             if allowed is None:
-                return _reject("request headers not allowed")
+                return "request headers not allowed"
         pna = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true"
         if pna and not self.private_network:
-            return _reject("private network access not allowed")
-        response = current_app.response_class(status=204)
-        headers = response.headers
-        headers.clear()
-        headers[_ACAO] = "*" if self.any_origin else origin
-        if self.credentials:
-            headers[_ACAC] = "true"
-        headers["Access-Control-Allow-Methods"] = methods_value
-        if requested:
-            headers["Access-Control-Allow-Headers"] = allowed
-        if self.max_age is not None:
-            headers["Access-Control-Max-Age"] = self.max_age
-        if pna:
-            headers["Access-Control-Allow-Private-Network"] = "true"
-        headers["Vary"] = _VARY_PREFLIGHT_VALUE
-        return response
+            return "private network access not allowed"
+        return Grant(self, t.cast(str, methods_value), allowed, pna)
 
-    def _sibling(self, environ: Mapping[str, t.Any], method: str) -> Response:
+    def _sibling(self, environ: Mapping[str, t.Any], method: str) -> Grant | str:
         # Another rule on this path serves ``method`` (``@app.get`` and
-        # ``@app.post`` on one URL): its own CORS policy answers.
+        # ``@app.post`` on one URL): its own CORS policy decides.
         try:
             rule, _ = request_ctx.url_adapter.match(method=method, return_rule=True)  # type: ignore[union-attr]
         except HTTPException:
-            return _reject("method not allowed")
+            return "method not allowed"
         policy = cors_policy_of(_cv_request.get().app, rule.endpoint)
         if policy is None or method not in (rule.methods or ()):
-            return _reject("method not allowed")
-        return policy.preflight(environ, rule)
+            return "method not allowed"
+        return policy.grant(environ, rule)
 
     def _allowed_headers(self, requested: str) -> str | None:
         if self.allow_headers == "*":
-            return requested if _HEADER_LIST.fullmatch(requested) else None
+            return requested if HEADER_LIST.fullmatch(requested) else None
         names = [n.strip().lower() for n in requested.split(",")]
+        patterns = self.header_patterns
         for name in names:
-            if name and name not in self.allow_headers and name not in _SAFELISTED:
-                return None
+            if name and name not in self.allow_headers and name not in SAFELISTED:
+                if not (patterns and HEADER_LIST.fullmatch(name)):
+                    return None
+                if not any(p.fullmatch(name) for p in patterns):
+                    return None
         return ", ".join(n for n in names if n)
 
     def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
@@ -244,24 +258,24 @@ class Policy(Step):
         headers = response.headers
         present = {name.lower() for name, _ in headers}
         if self.any_origin:
-            _put(headers, present, _ACAO, "*")
+            put(headers, present, ACAO, "*")
         else:
             if "vary" in present:
-                add_vary(headers, _VARY_ORIGIN)
+                add_vary(headers, VARY_ORIGIN)
             else:
                 headers.add("Vary", "Origin")
             origin = ctx.request.environ.get("HTTP_ORIGIN")
             if origin is None or not self.allows(origin):
                 return response
-            _put(headers, present, _ACAO, origin)
+            put(headers, present, ACAO, origin)
             if self.credentials:
-                _put(headers, present, _ACAC, "true")
+                put(headers, present, ACAC, "true")
         extra = [name for low, name in self._auto_expose if low in present]
         if extra:
             value = ", ".join((*self.expose, *extra))
-            _put(headers, present, _ACEH, value)
+            put(headers, present, ACEH, value)
         elif self.expose:
-            _put(headers, present, _ACEH, self.expose_value)
+            put(headers, present, ACEH, self.expose_value)
         if self.owner is not None:
             rule = ctx.request.url_rule
             endpoint = rule.endpoint if rule is not None else None
