@@ -36,7 +36,10 @@ _END: t.Any = object()
 
 
 def _wants_csv() -> bool:
-    fmt = request.args.get("format", "").lower()
+    try:
+        fmt = request.args.get("format", "").lower()
+    except UnicodeDecodeError:  # a query string that is not UTF-8: no choice
+        fmt = ""
     if fmt in ("csv", "json"):
         return fmt == "csv"
     best = request.accept_mimetypes.best_match(("application/json", "text/csv"))

@@ -102,7 +102,10 @@ class Pagination:
 
 
 def _read(name: str, default: int) -> int:
-    values = request.args.getlist(name)
+    try:
+        values = request.args.getlist(name)
+    except UnicodeDecodeError:  # raw non-UTF-8 bytes in the query string
+        raise BadRequest("The query string is not valid UTF-8.") from None
     if not values:
         return default
     raw = values[0]

@@ -823,3 +823,16 @@ def test_csv_export_cannot_move_below_a_foreign_decorator(app: Flask) -> None:
 
     with pytest.raises(TypeError, match="must be nearest the view"):
         csv_export()(foreign(headers(x_a="1")(rows)))
+
+
+def test_negotiate_ignores_a_query_string_that_is_not_utf8(app: Flask) -> None:
+    # A server may pass raw bytes through; request.args cannot decode them.
+    route(app, csv_export(negotiate=True), [(1, 2)])
+    c = Client(app)
+    for accept, kind in (("text/csv", "text/csv"), ("*/*", "application/json")):
+        r = c.get(
+            "/x",
+            headers={"Accept": accept},
+            environ_overrides={"QUERY_STRING": "format=csv&q=\xff"},
+        )
+        assert (r.status_code, r.mimetype) == (200, kind)

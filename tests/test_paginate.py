@@ -604,3 +604,12 @@ def test_docs_example_answers_as_the_page_says() -> None:
         ' <http://localhost/books?page=3&sort=title>; rel="next",'
         ' <http://localhost/books?page=10&sort=title>; rel="last"'
     )
+
+
+@pytest.mark.parametrize("query", ["page=\x80", "per_page=2&x=\xff\xfe"])
+def test_query_string_not_utf8_is_400(app: Flask, query: str) -> None:
+    # Raw bytes a WSGI server may pass through; request.args cannot decode them.
+    collection(app)
+    r = app.test_client().get("/items", environ_overrides={"QUERY_STRING": query})
+    assert r.status_code == 400
+    assert b"not valid UTF-8" in r.data
