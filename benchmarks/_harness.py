@@ -3,10 +3,18 @@
 Each candidate is a WSGI app and an environ. Rounds alternate between candidates
 so that machine noise hits all of them alike; the figure kept for each is the
 median over rounds of the mean time per request.
+
+With ``RESPKIT_BENCH_QUICK=1`` in the environment (``run.py --quick``) every
+benchmark runs a handful of requests only: a smoke test that the code still
+works (``tests/test_benchmarks.py``), with meaningless figures.
+
+Modules register their headline ratios with :func:`headline`; ``run.py``
+prints them as one summary table above the detailed tables.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 import typing as t
@@ -14,6 +22,52 @@ import typing as t
 from werkzeug.test import EnvironBuilder
 
 WSGIApp = t.Callable[..., t.Iterable[bytes]]
+
+
+class Headline(t.NamedTuple):
+    """One line of the summary: the kit's time divided by a reference's."""
+
+    what: str
+    kit: str
+    reference: str
+    ratio: float
+
+
+#: Headline ratios registered by the modules run so far, in order.
+HEADLINES: list[Headline] = []
+
+
+def quick() -> bool:
+    """Whether to run a few iterations only (``RESPKIT_BENCH_QUICK=1``)."""
+    return os.environ.get("RESPKIT_BENCH_QUICK") == "1"
+
+
+def headline(
+    what: str,
+    times: dict[str, float],
+    kit: str,
+    reference: str,
+    *,
+    labels: tuple[str, str] | None = None,
+) -> None:
+    """Register ``times[kit] / times[reference]`` for the summary table, under
+    the candidates' names or the shorter ``labels`` (kit, reference)."""
+    ratio = times[kit] / times[reference]
+    HEADLINES.append(Headline(what, *(labels or (kit, reference)), ratio))
+
+
+def summary() -> str:
+    """The registered headlines as one table."""
+    rows = [("benchmark", "flask-respkit", "reference", "ratio")]
+    rows += [(h.what, h.kit, h.reference, f"{h.ratio:.2f}") for h in HEADLINES]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        "Summary: the kit's time / the reference's time (< 1.00: the kit is faster)"
+    ]
+    for row in rows:
+        cells = [f"{cell:<{width}}" for cell, width in zip(row, widths)]
+        lines.append(f"  {'  '.join(cells)}  {row[3]:>5}")
+    return "\n".join(lines)
 
 
 def environ(path: str = "/", **kwargs: t.Any) -> dict[str, t.Any]:
@@ -39,12 +93,15 @@ def call(app: WSGIApp, env: dict[str, t.Any]) -> bytes:
 def per_request(
     candidates: dict[str, tuple[WSGIApp, dict[str, t.Any]]],
     *,
-    rounds: int = 15,
+    rounds: int = 25,
     number: int = 400,
 ) -> dict[str, float]:
     """Seconds per request of each candidate, median over interleaved rounds."""
+    warm = 50
+    if quick():
+        rounds, number, warm = 1, 3, 1
     for app, env in candidates.values():  # warm up: first-request work, caches
-        for _ in range(50):
+        for _ in range(warm):
             call(app, env)
     samples: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(rounds):

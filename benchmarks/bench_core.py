@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, make_response
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import environ, per_request, table
+from _harness import environ, headline, per_request, table
 
 from flask_respkit import headers, no_content, response_decorator
 
@@ -66,6 +66,20 @@ def main() -> list[str]:
             "hand-written ('', 204)": (app, environ("/hand-204", method="DELETE")),
             "no_content": (app, environ("/kit-204", method="DELETE")),
         }
+    )
+    headline(
+        "GET with one header",
+        get,
+        "response_decorator",
+        "hand-written make_response + header",
+        labels=("response_decorator", "hand-written"),
+    )
+    headline(
+        "DELETE answered 204",
+        delete,
+        "no_content",
+        "hand-written ('', 204)",
+        labels=("no_content", "hand-written"),
     )
     return [
         table(

@@ -16,7 +16,7 @@ from flask import Flask, make_response, request
 from flask_cors import cross_origin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import environ, per_request, table
+from _harness import environ, headline, per_request, table
 
 from flask_respkit import cors
 
@@ -77,6 +77,27 @@ def main() -> list[str]:
         }
     )
     ratio = get["cors()"] / get["Flask-CORS cross_origin"]
+    headline(
+        "CORS simple GET",
+        get,
+        "cors()",
+        "hand-written headers",
+        labels=("cors()", "hand-written"),
+    )
+    headline(
+        "CORS simple GET",
+        get,
+        "cors()",
+        "Flask-CORS cross_origin",
+        labels=("cors()", "Flask-CORS"),
+    )
+    headline(
+        "CORS preflight",
+        preflight,
+        "cors()",
+        "Flask-CORS cross_origin",
+        labels=("cors()", "Flask-CORS"),
+    )
     return [
         table("CORS: simple GET from an allowed origin", get, "hand-written headers")
         + f"\n  cors() / Flask-CORS: {ratio:.2f}",

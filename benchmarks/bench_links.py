@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from flask import Flask, abort, jsonify, request, url_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import environ, per_request, table
+from _harness import environ, headline, per_request, table
 
 from flask_respkit import Link, Pagination, link_header, paginate
 
@@ -128,15 +128,36 @@ def main() -> list[str]:
     }
     if "smorest.smorest" in app.view_functions:
         pages["flask-smorest @paginate (X-Pagination)"] = "/smorest"
-    wsgi = app.wsgi_app
     times = per_request(
-        {k: (wsgi, environ(p, query_string=QUERY)) for k, p in pages.items()}
+        {k: (app, environ(p, query_string=QUERY)) for k, p in pages.items()}
     )
     links = per_request(
         {
-            "hand-written Link header": (wsgi, environ("/links-by-hand")),
-            "@link_header (self endpoint + Link)": (wsgi, environ("/link-header")),
+            "hand-written Link header": (app, environ("/links-by-hand")),
+            "@link_header (self endpoint + Link)": (app, environ("/link-header")),
         }
+    )
+    headline(
+        "Paginated list + Link",
+        times,
+        "@paginate",
+        "hand-written pagination + Link",
+        labels=("@paginate", "hand-written"),
+    )
+    if "flask-smorest @paginate (X-Pagination)" in times:
+        headline(
+            "Paginated list + Link",
+            times,
+            "@paginate",
+            "flask-smorest @paginate (X-Pagination)",
+            labels=("@paginate", "flask-smorest"),
+        )
+    headline(
+        "Two links on one item",
+        links,
+        "@link_header (self endpoint + Link)",
+        "hand-written Link header",
+        labels=("@link_header", "hand-written"),
     )
     return [
         table(
@@ -147,6 +168,4 @@ def main() -> list[str]:
 
 
 if __name__ == "__main__":
-    for block in main():
-        print(block)
-        print()
+    print("\n\n".join(main()))
