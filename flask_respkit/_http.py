@@ -13,8 +13,8 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 #: RFC 9110 §5.6.2 ``token``.
 TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-#: Control characters a field value must not hold (RFC 9110 §5.5); HTAB is allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: Control characters (C0, DEL, C1) a field value must not hold; HTAB is allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def is_preflight(request: Request) -> bool:

@@ -6,6 +6,7 @@ RFC 9110 §11.6.1: a 401 response MUST carry a ``WWW-Authenticate`` challenge.
 
 from __future__ import annotations
 
+import inspect
 import typing as t
 
 from flask import Flask, Response, after_this_request, current_app, request
@@ -23,7 +24,14 @@ from ._auth_http import (
     read_authorization,
 )
 from ._http import check_field_value, check_token, is_preflight
-from .core import F, ResponseDecorator, Step, steps_of, wrap_view
+from .core import (
+    F,
+    ResponseDecorator,
+    Step,
+    steps_of,
+    view_answers_options,
+    wrap_view,
+)
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterable, Mapping
@@ -132,7 +140,11 @@ class _ChallengeStep(Step):
         below: tuple[ResponseDecorator, ...],
     ) -> None:
         self.value, self.scheme = str(challenge), challenge.scheme.lower()
-        self.verify = verify
+        # An ``async def`` verify runs through Flask's async support
+        # (``flask[async]``); its coroutine object would otherwise be truthy.
+        self.verify = (
+            app.ensure_sync(verify) if inspect.iscoroutinefunction(verify) else verify
+        )
         steps = [d.step_for(app) for d in below]
         auth = [s for s in steps if isinstance(s, _ChallengeStep)]
         rest = [s for s in steps if s.errors and not isinstance(s, _ChallengeStep)]
@@ -160,8 +172,21 @@ class _ChallengeStep(Step):
             if self.preflight_below:
                 return None
             return current_app.make_default_options_response()
+        if (
+            req.method == "OPTIONS"
+            and self.preflight_below
+            and not view_answers_options()
+        ):
+            # Flask would have answered it before any decorator; never the view.
+            return current_app.make_default_options_response()
         try:
             ok = verify(read_authorization(req))
+            if inspect.isawaitable(ok):
+                getattr(ok, "close", lambda: None)()
+                raise TypeError(
+                    "auth_challenge(verify=) returned an awaitable; make it an"
+                    " async def function (with flask[async]) or a plain function"
+                )
         except Exception:
             self._on_error()
             raise

@@ -18,7 +18,7 @@ import types
 import typing as t
 import weakref
 
-from flask import Flask, Response, after_this_request, current_app
+from flask import Flask, Response, after_this_request, current_app, request
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -224,6 +224,19 @@ def response_decorator(
             f" got {type(mutator).__name__}"
         )
     return _Mutate(mutator, errors)
+
+
+def view_answers_options() -> bool:
+    """Whether the current route's view handles a plain ``OPTIONS`` itself.
+
+    A decorator with :attr:`~ResponseDecorator.routes_options` receives every
+    ``OPTIONS``; Flask would have answered it with its automatic ``Allow``
+    response unless the view lists ``OPTIONS`` in its ``methods`` attribute
+    (as a ``MethodView`` with an ``options`` method does). The wrapper cannot
+    see a route's ``methods=`` argument, only that attribute.
+    """
+    view = current_app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
+    return "OPTIONS" in (getattr(view, "methods", None) or ())
 
 
 def steps_of(view: t.Callable[..., t.Any]) -> tuple[ResponseDecorator, ...]:

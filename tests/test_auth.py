@@ -745,7 +745,8 @@ def test_preflight_passes_to_a_cors_decorator_below(app: Flask, client: t.Any) -
     r = client.options("/", headers=PREFLIGHT)
     assert (r.status_code, challenges(r), runs) == (204, [], [])
     assert client.get("/").status_code == 401
-    assert client.options("/").status_code == 401  # plain OPTIONS: verified
+    r = client.options("/")  # plain OPTIONS: Flask's automatic answer
+    assert (r.status_code, challenges(r), runs) == (200, [], [])
 
 
 def _exposed(response: t.Any) -> set[str]:
@@ -952,3 +953,58 @@ def test_docs_challenge_response_example() -> None:
         "error": "insufficient_scope",
         "scope": "write",
     }
+
+
+@pytest.mark.parametrize(("token", "status"), [("good", 200), ("bad", 401)])
+def test_async_verify_is_awaited_not_taken_as_true(
+    app: Flask, client: t.Any, token: str, status: int
+) -> None:
+    async def verify(auth: t.Any) -> bool:
+        return auth is not None and auth.token == "good"
+
+    @app.get("/secret")
+    @auth_challenge("Bearer", verify=verify)
+    def secret() -> str:
+        return "TOP SECRET"
+
+    r = client.get("/secret", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == status
+    assert (b"TOP SECRET" in r.data) == (status == 200)
+
+
+def test_verify_returning_an_awaitable_is_an_error_not_a_pass(
+    app: Flask, client: t.Any
+) -> None:
+    class Verifier:
+        async def check(self, auth: t.Any) -> bool:
+            return False
+
+        def __call__(self, auth: t.Any) -> t.Any:
+            return self.check(auth)
+
+    @app.get("/secret")
+    @auth_challenge("Bearer", verify=Verifier())
+    def secret() -> str:
+        return "TOP SECRET"
+
+    with pytest.raises(TypeError, match="returned an awaitable"):
+        client.get("/secret", headers={"Authorization": "Bearer x"})
+
+
+@pytest.mark.parametrize("guard_on_top", [True, False])
+def test_plain_options_gets_flasks_answer_in_either_order(
+    app: Flask, client: t.Any, guard_on_top: bool
+) -> None:
+    def view() -> str:
+        return "secret"
+
+    guard = auth_challenge("Bearer", verify=lambda auth: False)
+    allow = cors("https://app.example")
+    wrapped = guard(allow(view)) if guard_on_top else allow(guard(view))
+    app.add_url_rule("/x", view_func=wrapped, methods=["GET"])
+
+    r = client.options("/x")
+    assert r.status_code == 200
+    assert "WWW-Authenticate" not in r.headers
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert client.get("/x").status_code == 401

@@ -144,6 +144,7 @@ def test_equal_headers_stacked_twice_wrap_once() -> None:
         ({"x_a": "nul\x00"}, ValueError, "CR, LF, NUL"),
         ({"x_a": "tab\tis fine", "x_b": "bell\x07"}, ValueError, "X-B"),
         ({"x_a": "caf\u20ac"}, ValueError, "Latin-1"),
+        ({"x_a": "c1\x85control"}, ValueError, "control characters"),
         ({"x_a": b"bytes"}, TypeError, "must be a str"),
         ({"x_a": 1.5}, TypeError, "must be a str"),
         ({"mapping": {"Bad Name": "v"}}, ValueError, "HTTP token"),
