@@ -277,8 +277,9 @@ class FlaskCorsPolicy(Policy):
                 allowed = "true" if self.private_network else "false"
                 headers.add("Access-Control-Allow-Private-Network", allowed)
             if isinstance(grant, Grant):
-                if grant.headers:
-                    names = sorted(n.strip() for n in grant.headers.split(","))
+                if grant.headers:  # all allowed: echo them as asked, sorted
+                    asked = environ["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"]
+                    names = sorted(n.strip() for n in asked.split(",") if n.strip())
                     headers.add("Access-Control-Allow-Headers", ", ".join(names))
                 if self.max_age is not None:
                     headers.add("Access-Control-Max-Age", self.max_age)

@@ -1,0 +1,648 @@
+"""flask_respkit.compat.flask_cors against the real Flask-CORS 6.
+
+Most tests build the same app twice, once with ``flask_cors`` and once with the
+shim, send the same requests and compare. Where the shim deviates on purpose
+(docs/migrating-flask-cors.rst), a test shows both behaviours side by side.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import types
+import typing as t
+
+import flask_cors
+import pytest
+from flask import Blueprint, Flask, abort
+
+from flask_respkit.compat import flask_cors as shim
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACAH = "Access-Control-Allow-Headers"
+ACAM = "Access-Control-Allow-Methods"
+A = "https://a.example.com"
+EVIL = "https://evil.example.net"
+LIBS = {"flask_cors": flask_cors, "shim": shim}
+
+Headers = dict[str, str]
+Request = tuple[str, str, Headers]
+
+
+class Teapot(Exception):
+    pass
+
+
+def build(
+    lib: types.ModuleType,
+    cors_kwargs: dict[str, t.Any] | None = None,
+    config: dict[str, t.Any] | None = None,
+    on_blueprint: bool = False,
+) -> Flask:
+    """The test app: plain routes, errors, decorated views and a blueprint."""
+    app = Flask(__name__)
+    app.config.update(config or {})
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    bp = Blueprint("bp", __name__, url_prefix="/bp")
+
+    @app.route("/api/items", methods=["GET", "POST"])
+    def items() -> dict[str, int]:
+        return {"n": 1}
+
+    @app.route("/api/items/<int:id>", methods=["PUT", "DELETE"])
+    def item(id: int) -> dict[str, int]:
+        return {"id": id}
+
+    @app.get("/api/err")
+    def err() -> str:
+        abort(404)
+
+    @app.get("/api/boom")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    @app.get("/api/teapot")
+    def teapot() -> str:
+        raise Teapot
+
+    @app.errorhandler(Teapot)
+    def on_teapot(e: Teapot) -> tuple[str, int]:
+        return "short and stout", 418
+
+    @app.get("/api/redirect")
+    def redirect() -> tuple[str, int, Headers]:
+        return "", 302, {"Location": "/api/items"}
+
+    @app.get("/public/page")
+    def public() -> str:
+        return "public"
+
+    @app.get("/other")
+    def other() -> str:
+        return "other"
+
+    @app.route("/deco", methods=["GET", "PUT"])
+    @lib.cross_origin(origins=[A], supports_credentials=True, max_age=60)
+    def deco() -> str:
+        return "deco"
+
+    @app.get("/deco-any")
+    @lib.cross_origin()
+    def deco_any() -> str:
+        return "deco-any"
+
+    @app.route("/deco-manual", methods=["GET", "OPTIONS"])
+    @lib.cross_origin(automatic_options=False, methods=["GET", "PATCH"])
+    def deco_manual() -> str:
+        return "the view answered"
+
+    @bp.get("/ping")
+    def ping() -> str:
+        return "pong"
+
+    @bp.get("/err")
+    def bp_err() -> str:
+        abort(403)
+
+    if on_blueprint:
+        lib.CORS(bp, **(cors_kwargs or {}))
+    app.register_blueprint(bp)
+    if cors_kwargs is not None and not on_blueprint:
+        lib.CORS(app, **cors_kwargs)
+    return app
+
+
+def preflight(method: str, headers: str | None = None, origin: str = A) -> Headers:
+    h = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers is not None:
+        h["Access-Control-Request-Headers"] = headers
+    return h
+
+
+REQUESTS: list[Request] = [
+    ("GET", "/api/items", {}),
+    ("GET", "/api/items", {"Origin": A}),
+    ("GET", "/api/items", {"Origin": "HTTPS://A.EXAMPLE.COM"}),
+    ("GET", "/api/items", {"Origin": EVIL}),
+    ("GET", "/api/items", {"Origin": "https://x.b.example.org"}),
+    ("HEAD", "/api/items", {"Origin": A}),
+    ("POST", "/api/items", {"Origin": A}),
+    ("OPTIONS", "/api/items", {"Origin": A}),
+    ("OPTIONS", "/api/items", preflight("POST", "x-b")),
+    ("OPTIONS", "/api/items", preflight("POST", "X-C-One, x-b")),
+    ("OPTIONS", "/api/items", preflight("GET")),
+    ("OPTIONS", "/api/items", preflight("GET", origin=EVIL)),
+    ("OPTIONS", "/api/items/1", preflight("DELETE")),
+    ("PUT", "/api/items/1", {"Origin": A}),
+    ("GET", "/api/err", {"Origin": A}),
+    ("GET", "/api/boom", {"Origin": A}),
+    ("GET", "/api/teapot", {"Origin": A}),
+    ("GET", "/api/redirect", {"Origin": A}),
+    ("GET", "/api/nope", {"Origin": A}),
+    ("GET", "/public/page", {"Origin": A}),
+    ("GET", "/public/page", {}),
+    ("GET", "/other", {"Origin": A}),
+    ("GET", "/deco", {"Origin": A}),
+    ("GET", "/deco", {"Origin": EVIL}),
+    ("GET", "/deco", {}),
+    ("PUT", "/deco", {"Origin": A}),
+    ("OPTIONS", "/deco", preflight("PUT")),
+    ("GET", "/deco-any", {"Origin": A}),
+    ("GET", "/deco-any", {}),
+    ("OPTIONS", "/deco-any", preflight("GET", "x-b")),
+    ("OPTIONS", "/deco-manual", preflight("PATCH")),
+    ("GET", "/bp/ping", {"Origin": A}),
+    ("OPTIONS", "/bp/ping", preflight("GET")),
+    ("GET", "/bp/err", {"Origin": A}),
+    ("GET", "/bp/nope", {"Origin": A}),
+]
+
+SCENARIOS: dict[str, dict[str, t.Any]] = {
+    "defaults": {"cors": {}},
+    "send_wildcard": {"cors": {"send_wildcard": True}},
+    "lists": {
+        "cors": {
+            "origins": [A, r"https://.*\.b\.example\.org"],
+            "allow_headers": ["X-B", "X-C-.*"],
+            "expose_headers": ["X-Z", "X-A"],
+            "methods": ["POST", "GET", "DELETE", "PUT"],
+            "max_age": datetime.timedelta(minutes=10),
+        }
+    },
+    "credentials": {
+        "cors": {"origins": A, "supports_credentials": True, "max_age": "600"}
+    },
+    "resources_dict": {
+        "cors": {
+            "resources": {
+                r"/api/*": {"origins": [A], "expose_headers": "X-Api"},
+                "/public/page": {"send_wildcard": True},
+                r"/bp/.*": {},
+            }
+        }
+    },
+    "resources_list": {"cors": {"resources": [r"/api/.*", "/other"]}},
+    "resources_str": {"cors": {"resources": r"/api/*"}},
+    "resources_regex": {"cors": {"resources": re.compile(r"/(api|bp)/")}},
+    "config": {
+        "cors": {},
+        "config": {
+            "CORS_ORIGINS": [A],
+            "CORS_EXPOSE_HEADERS": "X-Total",
+            "CORS_MAX_AGE": 30,
+            "CORS_METHODS": "GET, POST, PUT, DELETE",
+            "CORS_RESOURCES": {r"/api/*": {}, r"/bp/*": {"origins": "*"}},
+        },
+    },
+    "config_under_kwargs": {
+        "cors": {"origins": "*", "send_wildcard": True},
+        "config": {"CORS_ORIGINS": [A], "CORS_SEND_WILDCARD": False},
+    },
+    "always_send_off": {"cors": {"always_send": False}},
+    "vary_off": {"cors": {"vary_header": False, "origins": [A, "http://c.org"]}},
+    "intercept_off": {"cors": {"intercept_exceptions": False}},
+    "private_network": {"cors": {"allow_private_network": True}},
+    "no_extension": {"cors": None},
+    "blueprint": {"cors": {"origins": [A]}, "blueprint": True},
+}
+
+
+@functools.cache
+def scenario_app(scenario: str, lib: str) -> Flask:
+    spec = SCENARIOS[scenario]
+    return build(LIBS[lib], spec["cors"], spec.get("config"), spec.get("blueprint"))
+
+
+def responses(scenario: str, request: Request) -> list[t.Any]:
+    method, path, headers = request
+    return [
+        scenario_app(scenario, lib)
+        .test_client()
+        .open(path, method=method, headers=headers)
+        for lib in LIBS
+    ]
+
+
+def vary_of(response: t.Any) -> set[str]:
+    return {
+        v.strip().lower()
+        for line in response.headers.getlist("Vary")
+        for v in line.split(",")
+        if v.strip()
+    }
+
+
+def comparable(response: t.Any) -> tuple[t.Any, ...]:
+    """Status, headers in order (``Allow`` as a set, ``Vary`` apart), body."""
+    headers = []
+    for name, value in response.headers:
+        if name == "Allow":
+            value = ", ".join(sorted(v.strip() for v in value.split(",")))
+        if name != "Vary":
+            headers.append((name, value))
+    return response.status_code, headers, response.get_data()
+
+
+def assert_same(fc: t.Any, mine: t.Any) -> None:
+    """Equal but for the documented ``Vary: Origin`` the shim may add."""
+    assert comparable(mine) == comparable(fc)
+    assert vary_of(fc) <= vary_of(mine)
+    assert vary_of(mine) - vary_of(fc) <= {"origin"}
+
+
+@pytest.mark.parametrize("request_", REQUESTS, ids=lambda r: f"{r[0]} {r[1]}")
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_same_responses_as_flask_cors(scenario: str, request_: Request) -> None:
+    fc, mine = responses(scenario, request_)
+    assert_same(fc, mine)
+
+
+def test_the_table_exercises_cors_headers() -> None:
+    # guard against a comparison of two header-less apps
+    _, mine = responses("lists", ("OPTIONS", "/api/items", preflight("POST", "x-b")))
+    assert mine.headers[ACAO] == A
+    assert mine.headers[ACAH] == "x-b"
+    assert mine.headers[ACAM] == "DELETE, GET, POST, PUT"
+    assert mine.headers["Access-Control-Max-Age"] == "600"
+    assert mine.headers["Access-Control-Expose-Headers"] == "X-A, X-Z"
+    _fc, mine = responses("credentials", ("GET", "/api/err", {"Origin": A}))
+    assert (mine.status_code, mine.headers[ACAO], mine.headers[ACAC]) == (
+        404,
+        A,
+        "true",
+    )
+
+
+# -- every option, as a CORS() option, a CORS_* config key and a decorator option
+
+
+def option_app(lib: types.ModuleType, way: str, options: dict[str, t.Any]) -> Flask:
+    app = Flask(__name__)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    decorate: t.Callable[[t.Any], t.Any] = lambda view: view  # noqa: E731
+    if way.startswith("config"):
+        app.config.update({f"CORS_{k.upper()}": v for k, v in options.items()})
+        options = {}
+    if way.endswith("cross_origin"):
+        decorate = lib.cross_origin(**options)
+    else:
+        lib.CORS(app, **options)
+
+    @app.route("/x", methods=["GET", "PUT", "OPTIONS"])
+    @decorate
+    def x() -> str:
+        return "x"
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    return app
+
+
+OPTION_CASES: list[tuple[str, t.Any, dict[str, t.Any], Request, bool]] = [
+    # (option, value, other options, request, changes the answer)
+    ("origins", [A], {}, ("GET", "/x", {"Origin": EVIL}), True),
+    ("origins", r"https://.*\.example\.com", {}, ("GET", "/x", {"Origin": EVIL}), True),
+    ("origins", "*", {}, ("GET", "/x", {"Origin": EVIL}), False),
+    ("methods", ["put", "GET"], {}, ("OPTIONS", "/x", preflight("PUT")), True),
+    ("methods", "GET, PUT", {}, ("OPTIONS", "/x", preflight("PUT")), True),
+    ("allow_headers", ["X-B"], {}, ("OPTIONS", "/x", preflight("GET", "X-B")), False),
+    ("allow_headers", "X-.*", {}, ("OPTIONS", "/x", preflight("GET", "x-b")), False),
+    ("expose_headers", ["X-Z", "X-A"], {}, ("GET", "/x", {"Origin": A}), True),
+    ("expose_headers", "X-Z, X-A", {}, ("GET", "/x", {"Origin": A}), True),
+    (
+        "supports_credentials",
+        True,
+        {"origins": [A]},
+        ("GET", "/x", {"Origin": A}),
+        True,
+    ),
+    ("max_age", 600, {}, ("OPTIONS", "/x", preflight("GET")), True),
+    ("max_age", "600", {}, ("OPTIONS", "/x", preflight("GET")), True),
+    (
+        "max_age",
+        datetime.timedelta(hours=1),
+        {},
+        ("OPTIONS", "/x", preflight("GET")),
+        True,
+    ),
+    ("max_age", 0, {}, ("OPTIONS", "/x", preflight("GET")), False),
+    ("send_wildcard", True, {}, ("GET", "/x", {"Origin": A}), True),
+    ("vary_header", False, {}, ("GET", "/x", {"Origin": A}), True),
+    (
+        "vary_header",
+        False,
+        {"origins": [A, "http://c.org"]},
+        ("GET", "/x", {"Origin": A}),
+        True,
+    ),
+    ("always_send", False, {}, ("GET", "/x", {}), True),
+    ("always_send", True, {"origins": ["http://c.org", A]}, ("GET", "/x", {}), False),
+    (
+        "allow_private_network",
+        True,
+        {},
+        (
+            "OPTIONS",
+            "/x",
+            {**preflight("GET"), "Access-Control-Request-Private-Network": "true"},
+        ),
+        True,
+    ),
+    (
+        "allow_private_network",
+        False,
+        {},
+        ("GET", "/x", {"Origin": A, "Access-Control-Request-Private-Network": "true"}),
+        False,
+    ),
+    ("automatic_options", False, {}, ("OPTIONS", "/x", preflight("GET")), True),
+]
+APP_CASES: list[tuple[str, t.Any, dict[str, t.Any], Request, bool]] = [
+    ("resources", r"/x", {}, ("GET", "/x", {"Origin": A}), False),
+    ("resources", "/y", {}, ("GET", "/x", {"Origin": A}), True),
+    ("resources", [r"/b.*"], {}, ("GET", "/x", {"Origin": A}), True),
+    ("intercept_exceptions", False, {}, ("GET", "/boom", {"Origin": A}), False),
+    ("intercept_exceptions", True, {}, ("GET", "/boom", {"Origin": A}), False),
+]
+WAYS = [
+    *(
+        (way, case)
+        for case in OPTION_CASES
+        for way in ("CORS", "config", "cross_origin")
+    ),
+    *((way, case) for case in APP_CASES for way in ("CORS", "config")),
+]
+
+
+@pytest.mark.parametrize(
+    ("way", "case"), WAYS, ids=[f"{w}-{c[0]}={c[1]!r}" for w, c in WAYS]
+)
+def test_option_as_flask_cors_documents(way: str, case: t.Any) -> None:
+    option, value, others, (method, path, headers), changes = case
+    if option == "automatic_options" and not way.endswith("cross_origin"):
+        pytest.skip("automatic_options only applies to cross_origin")
+    got = {}
+    for name, lib in LIBS.items():
+        app = option_app(lib, way, {**others, option: value})
+        got[name] = app.test_client().open(path, method=method, headers=headers)
+    assert_same(got["flask_cors"], got["shim"])
+    # the option is not ignored: without it (other options kept) the answer differs
+    app = option_app(shim, way, others)
+    without = app.test_client().open(path, method=method, headers=headers)
+    differs = (comparable(without), vary_of(without)) != (
+        comparable(got["shim"]),
+        vary_of(got["shim"]),
+    )
+    assert differs is changes
+
+
+# -- the deliberate deviations (docs/migrating-flask-cors.rst), side by side
+
+
+def both(
+    request: Request, cors_kwargs: dict[str, t.Any] | None = None, **build_kw: t.Any
+) -> tuple[t.Any, t.Any]:
+    method, path, headers = request
+    fc, mine = (
+        build(lib, cors_kwargs, **build_kw)
+        .test_client()
+        .open(path, method=method, headers=headers)
+        for lib in LIBS.values()
+    )
+    return fc, mine
+
+
+def test_regex_origins_are_full_matched() -> None:
+    kwargs = {"origins": r"https://.*\.example\.com"}
+    spoof = "https://app.example.com.evil.net"
+    fc, mine = both(("GET", "/api/items", {"Origin": spoof}), kwargs)
+    assert fc.headers[ACAO] == spoof  # re.match: a prefix is enough
+    assert ACAO not in mine.headers
+    fc, mine = both(
+        ("GET", "/api/items", {"Origin": "https://app.example.com"}), kwargs
+    )
+    assert fc.headers[ACAO] == mine.headers[ACAO] == "https://app.example.com"
+
+
+@pytest.mark.parametrize("asked", ["ET", "put", "GET, PUT"])
+def test_methods_are_exact_case_sensitive_tokens(asked: str) -> None:
+    kwargs = {"methods": "GET, PUT"}
+    fc, mine = both(("OPTIONS", "/api/items", preflight(asked)), kwargs)
+    assert fc.headers[ACAM] == "GET, PUT"  # substring of "GET, PUT", upper-cased
+    assert ACAM not in mine.headers
+    assert ACAO not in mine.headers
+    fc, mine = both(("OPTIONS", "/api/items", preflight("PUT")), kwargs)
+    assert fc.headers[ACAM] == mine.headers[ACAM] == "GET, PUT"
+
+
+def test_resource_paths_are_matched_on_the_raw_path() -> None:
+    # Flask-CORS unquotes the already-decoded path again: %252F becomes "/"
+    def client_of(lib: types.ModuleType) -> t.Any:
+        app = Flask(__name__)
+
+        @app.get("/<name>")
+        def page(name: str) -> str:
+            return name
+
+        @app.get("/api/<name>")
+        def api(name: str) -> str:
+            return name
+
+        lib.CORS(app, resources={r"/api/.*": {"origins": "*"}})
+        return app.test_client()
+
+    fc, mine = (client_of(lib) for lib in LIBS.values())
+    r_fc, r_mine = (c.get("/api%252Fsecret", headers={"Origin": A}) for c in (fc, mine))
+    assert r_fc.get_data() == r_mine.get_data() == b"api%2Fsecret"
+    assert r_fc.headers[ACAO] == A
+    assert ACAO not in r_mine.headers
+    # a path under the pattern as sent is covered by both
+    r_fc, r_mine = (c.get("/api/x", headers={"Origin": A}) for c in (fc, mine))
+    assert r_fc.headers[ACAO] == r_mine.headers[ACAO] == A
+
+
+def test_raw_path_literal_and_escaped_resources() -> None:
+    app = Flask(__name__)
+
+    @app.get("/caf\u00e9/<x>")
+    def cafe(x: str) -> str:
+        return x
+
+    shim.CORS(app, resources=["/caf\u00e9/a b", r"/caf%C3%A9/z.*"])
+    client = app.test_client()
+    assert client.get("/caf%C3%A9/a%20b", headers={"Origin": A}).headers[ACAO] == A
+    assert client.get("/caf%C3%A9/zz", headers={"Origin": A}).headers[ACAO] == A
+    assert ACAO not in client.get("/caf%C3%A9/a+b", headers={"Origin": A}).headers
+
+
+def test_credentials_with_an_allow_all_origin_raise_at_setup() -> None:
+    app = Flask(__name__)
+    app.get("/")(lambda: "x")
+    flask_cors.CORS(app, supports_credentials=True)
+    r = app.test_client().get("/", headers={"Origin": EVIL})
+    assert (r.headers[ACAO], r.headers[ACAC]) == (EVIL, "true")  # the hole
+    with pytest.raises(ValueError, match="supports_credentials=True cannot be"):
+        shim.CORS(Flask(__name__), supports_credentials=True)
+    with pytest.raises(ValueError, match=r"resources\['/api/\*'\].*supports_cred"):
+        shim.CORS(
+            Flask(__name__), resources={r"/api/*": {"supports_credentials": True}}
+        )
+    app = Flask(__name__)
+    app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+    with pytest.raises(ValueError, match="allow-all origin"):
+        shim.CORS(app)
+
+
+def test_decorator_credentials_meet_the_app_config_at_first_request() -> None:
+    app = Flask(__name__)
+    app.config["TESTING"] = True
+
+    @app.get("/")
+    @shim.cross_origin(supports_credentials=True)
+    def index() -> str:
+        return "x"
+
+    with pytest.raises(ValueError, match=r"cross_origin.*supports_credentials"):
+        app.test_client().get("/", headers={"Origin": A})
+    other = Flask(__name__)
+    other.config["CORS_ORIGINS"] = [A]
+    other.get("/")(index)
+    r = other.test_client().get("/", headers={"Origin": A})
+    assert (r.headers[ACAO], r.headers[ACAC]) == (A, "true")
+
+
+def test_vary_origin_whenever_the_answer_depends_on_it() -> None:
+    kwargs = {"origins": A}
+    fc, mine = both(("GET", "/api/items", {"Origin": EVIL}), kwargs)
+    assert "Vary" not in fc.headers
+    assert mine.headers["Vary"] == "Origin"
+    fc, mine = both(("GET", "/api/items", {"Origin": A}), kwargs)
+    assert "Vary" not in fc.headers  # one literal origin: no Vary in Flask-CORS
+    assert mine.headers["Vary"] == "Origin"
+    # a fixed "*" answer does not vary
+    fc, mine = both(("GET", "/api/items", {"Origin": A}), {"send_wildcard": True})
+    assert "Vary" not in fc.headers
+    assert "Vary" not in mine.headers
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "headers"),
+    [
+        ({"methods": ["GET"]}, preflight("PUT")),
+        ({"allow_headers": ["X-B"]}, preflight("GET", "x-b, x-other")),
+        ({}, preflight("GET", "x-b;evil")),
+        ({}, {**preflight("GET"), "Access-Control-Request-Private-Network": "true"}),
+    ],
+)
+def test_a_refused_preflight_gets_no_cors_headers(
+    kwargs: dict[str, t.Any], headers: Headers
+) -> None:
+    fc, mine = both(("OPTIONS", "/api/items", headers), kwargs)
+    assert fc.status_code == mine.status_code == 200
+    assert fc.headers[ACAO] == A  # Flask-CORS answers the origin anyway
+    assert not [h for h in mine.headers if h[0].startswith("Access-Control-")]
+    assert mine.headers["Allow"]  # still Flask's own OPTIONS answer
+
+
+def test_cors_safelisted_request_headers_are_always_allowed() -> None:
+    kwargs = {"allow_headers": ["X-B"]}
+    fc, mine = both(
+        ("OPTIONS", "/api/items", preflight("POST", "content-type,x-b")), kwargs
+    )
+    assert fc.headers[ACAH] == "x-b"
+    assert mine.headers[ACAH] == "content-type, x-b"
+
+
+def test_errors_of_a_decorated_view_carry_its_headers() -> None:
+    def app_with(lib: types.ModuleType) -> Flask:
+        app = Flask(__name__)
+
+        @app.get("/gone")
+        @lib.cross_origin(origins=[A])
+        def gone() -> str:
+            abort(410)
+
+        return app
+
+    fc, mine = (
+        app_with(lib).test_client().get("/gone", headers={"Origin": A})
+        for lib in LIBS.values()
+    )
+    assert fc.status_code == mine.status_code == 410
+    assert ACAO not in fc.headers
+    assert mine.headers[ACAO] == A
+
+
+@pytest.mark.parametrize("origin", ["null", "https://a.example.com/path", "x y"])
+def test_odd_origins_are_never_echoed(origin: str) -> None:
+    fc, mine = both(("GET", "/api/items", {"Origin": origin}), {})
+    assert fc.headers[ACAO] == origin
+    assert mine.headers[ACAO] == "*"
+
+
+def test_intercept_exceptions_leaves_flask_alone() -> None:
+    app = Flask(__name__)
+    handlers = (app.handle_exception, app.handle_user_exception)
+    shim.CORS(app, intercept_exceptions=True)
+    assert (app.handle_exception, app.handle_user_exception) == handlers
+
+
+# -- bad configuration fails at set-up, naming the option or key
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (
+            {"supports_credential": True},
+            TypeError,
+            r"unknown option.*supports_credential",
+        ),
+        ({"origins": "https://a.example.com/"}, ValueError, "origins.*serialized"),
+        ({"origins": "https://(a"}, ValueError, "origins.*not a valid regex"),
+        ({"origins": 5}, TypeError, "origins"),
+        ({"methods": ["GET\r\nX: y"]}, ValueError, "methods.*token"),
+        ({"allow_headers": ["X B"]}, ValueError, "allow_headers.*token"),
+        ({"expose_headers": ["X\nY"]}, ValueError, "expose_headers"),
+        ({"max_age": "soon"}, ValueError, "max_age"),
+        ({"max_age": -1}, ValueError, "max_age"),
+        ({"send_wildcard": "false"}, TypeError, "send_wildcard"),
+        ({"vary_header": 1}, TypeError, "vary_header"),
+        ({"resources": 5}, TypeError, "resources"),
+        ({"resources": {r"/(": {}}}, ValueError, r"resources\['/\('\].*regex"),
+        ({"resources": {r"/a": {"origins": "nope"}}}, ValueError, r"\['/a'\].*origins"),
+        ({"resources": {r"/a": []}}, TypeError, "dict of options"),
+        ({"intercept_exceptions": None}, TypeError, "intercept_exceptions"),
+    ],
+)
+def test_bad_options_raise(kwargs: dict[str, t.Any], error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        shim.CORS(Flask(__name__), **kwargs)
+    decorator_only = not {"resources", "intercept_exceptions"} & set(kwargs)
+    if decorator_only and "supports_credential" not in kwargs:
+        with pytest.raises(error, match=match):
+            shim.cross_origin(**kwargs)
+
+
+def test_bad_config_values_name_the_key() -> None:
+    app = Flask(__name__)
+    app.config["CORS_MAX_AGE"] = "soon"
+    with pytest.raises(ValueError, match=r"app.config\['CORS_MAX_AGE'\]"):
+        shim.CORS(app)
+    app = Flask(__name__)
+    app.config["CORS_ORIGINS"] = "https://a.example.com/"
+    app.config["TESTING"] = True
+    app.get("/")(shim.cross_origin()(lambda: "x"))
+    with pytest.raises(ValueError, match=r"CORS_ORIGINS"):
+        app.test_client().get("/")
+
+
+def test_cross_origin_takes_keywords_only() -> None:
+    with pytest.raises(TypeError, match=r"keyword options only.*@cross_origin\(\)"):
+        shim.cross_origin(lambda: "x")
+    with pytest.raises(TypeError, match=r"unknown option.*resources"):
+        shim.cross_origin(resources="/x")
