@@ -93,7 +93,7 @@ def call(app: WSGIApp, env: dict[str, t.Any]) -> bytes:
 def per_request(
     candidates: dict[str, tuple[WSGIApp, dict[str, t.Any]]],
     *,
-    rounds: int = 25,
+    rounds: int = 41,
     number: int = 400,
 ) -> dict[str, float]:
     """Seconds per request of each candidate, median over interleaved rounds."""

@@ -116,7 +116,7 @@ def plain_dict_writer(dicts: list[dict[str, t.Any]]) -> None:
     writer.writerows(dicts)
 
 
-def main(n: int | None = None, rounds: int = 5) -> list[str]:
+def main(n: int | None = None, rounds: int = 7) -> list[str]:
     if n is None:
         n = 200 if quick() else 200_000
     if quick():

@@ -175,7 +175,9 @@ def test_preflight_is_answered_before_the_guard(example: Example) -> None:
     assert r.headers["Access-Control-Max-Age"] == "600"
     assert requests.get(f"{example.api}/items/{item}", timeout=5).status_code == 200
 
-    r = requests.options(url, headers={**asked, "Origin": "http://evil.example"})
+    r = requests.options(
+        url, headers={**asked, "Origin": "http://evil.example"}, timeout=5
+    )
     assert r.status_code == 403
     assert "Access-Control-Allow-Origin" not in r.headers
     assert requests.delete(url, headers=_admin(), timeout=5).status_code == 204
@@ -254,7 +256,9 @@ def test_bad_item_is_a_400_without_location(example: Example, body: object) -> N
 def test_csv_export_streams_every_row(example: Example) -> None:
     hostile = _create(example, '=HYPERLINK("http://evil.example")').json()["id"]
     try:
-        total = int(requests.get(example.api + "/items").headers["X-Total-Count"])
+        total = int(
+            requests.get(example.api + "/items", timeout=5).headers["X-Total-Count"]
+        )
         r = requests.get(example.api + "/items.csv", stream=True, timeout=30)
         assert r.headers["Content-Type"] == "text/csv; charset=utf-8; header=present"
         assert r.headers["Content-Disposition"].startswith(
@@ -263,7 +267,9 @@ def test_csv_export_streams_every_row(example: Example) -> None:
         assert "Content-Length" not in r.headers  # streamed, not buffered
         rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
     finally:
-        requests.delete(f"{example.api}/admin/items/{hostile}", headers=_admin())
+        requests.delete(
+            f"{example.api}/admin/items/{hostile}", headers=_admin(), timeout=5
+        )
     assert rows[0] == ["ID", "Name", "Category", "Price"]
     assert len(rows) == total + 1
     first = requests.get(example.api + "/items/1", timeout=5).json()
