@@ -50,11 +50,9 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Example]:
         "ITEMS": str(ITEMS),
         "ITEMS_DB": str(tmp_path_factory.mktemp("example") / "items.db"),
     }
+    log = (tmp_path_factory.mktemp("example-log") / "stderr.txt").open("w+")
     proc = subprocess.Popen(
-        [sys.executable, str(EXAMPLE)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, str(EXAMPLE)], env=env, stdout=log, stderr=log
     )
     urls = Example(f"http://127.0.0.1:{api_port}", f"http://localhost:{web_port}")
     try:
@@ -66,12 +64,15 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Example]:
                     break
                 except requests.ConnectionError:
                     if time.monotonic() > deadline or proc.poll() is not None:
-                        raise
+                        log.seek(0)
+                        pytest.fail(f"the example did not start:\n{log.read()}")
                     time.sleep(0.1)
         yield urls
     finally:
         proc.terminate()
-        assert proc.wait(timeout=10) == 0  # SIGTERM is a clean exit
+        code = proc.wait(timeout=10)
+        log.close()
+    assert code == 0  # SIGTERM is a clean exit: servers shut down, files removed
 
 
 def _create(example: Example, name: str = "Desk lamp") -> requests.Response:
