@@ -16,7 +16,9 @@ import typing as t
 import flask_cors
 import pytest
 from flask import Blueprint, Flask, abort
+from flask.views import MethodView
 
+from flask_respkit import cors
 from flask_respkit.compat import flask_cors as shim
 
 ACAO = "Access-Control-Allow-Origin"
@@ -646,3 +648,117 @@ def test_cross_origin_takes_keywords_only() -> None:
         shim.cross_origin(lambda: "x")
     with pytest.raises(TypeError, match=r"unknown option.*resources"):
         shim.cross_origin(resources="/x")
+
+
+def test_resources_are_tried_literal_first_then_most_specific() -> None:
+    resources = {
+        r"/api/.*": {"origins": [A]},
+        re.compile(r"/api/it"): {"origins": ["http://compiled.org"]},
+        r"/api/items/.*": {"origins": ["http://c.org"]},
+        "/api/items": {"send_wildcard": True},
+    }
+    cases = [
+        ("/api/items", A, "*"),
+        ("/api/items/1", "http://compiled.org", "http://compiled.org"),
+        ("/api/items/1", "http://c.org", None),
+        ("/api/err", "http://compiled.org", None),
+        ("/api/err", A, A),
+    ]
+    for path, origin, want in cases:
+        method = "PUT" if path == "/api/items/1" else "GET"
+        fc, mine = both((method, path, {"Origin": origin}), {"resources": resources})
+        assert_same(fc, mine)
+        assert mine.headers.get(ACAO) == want, (path, origin)
+    # among regex strings: more slashes first
+    del resources[re.compile(r"/api/it")]
+    for origin, want in (("http://c.org", "http://c.org"), (A, None)):
+        request = ("PUT", "/api/items/1", {"Origin": origin})
+        fc, mine = both(request, {"resources": resources})
+        assert_same(fc, mine)
+        assert mine.headers.get(ACAO) == want
+    # a compiled pattern comes before regex strings of the same shape
+    fc, mine = both(
+        ("GET", "/api/items?x", {"Origin": "http://compiled.org"}),
+        {"resources": {r"/api/.*": {}, re.compile(r"/api/"): {"origins": [A]}}},
+    )
+    assert_same(fc, mine)
+    assert ACAO not in mine.headers
+
+
+def test_init_app_options_override_the_constructor_and_stack() -> None:
+    apps = []
+    for lib in LIBS.values():
+        app = Flask(__name__)
+        app.get("/")(lambda: "x")
+        ext = lib.CORS(origins=[A], expose_headers="X-One")
+        ext.init_app(app, expose_headers="X-Two")
+        apps.append(app)
+    fc, mine = (app.test_client().get("/", headers={"Origin": A}) for app in apps)
+    assert_same(fc, mine)
+    assert mine.headers["Access-Control-Expose-Headers"] == "X-Two"
+    # a second init_app adds a hook; Flask runs it first, and it alone answers
+    for app, lib in zip(apps, LIBS.values()):
+        lib.CORS(app, origins="*", expose_headers="X-Three")
+    fc, mine = (app.test_client().get("/", headers={"Origin": EVIL}) for app in apps)
+    assert_same(fc, mine)
+    assert mine.headers["Access-Control-Expose-Headers"] == "X-Three"
+    assert mine.headers.getlist(ACAO) == [EVIL]
+
+
+def test_stacked_twice_applies_once() -> None:
+    got = []
+    for lib in LIBS.values():
+        app = Flask(__name__)
+
+        @app.get("/")
+        @lib.cross_origin(origins=[A])
+        @lib.cross_origin(origins=[A])
+        def index() -> str:
+            return "x"
+
+        got.append(app.test_client().get("/", headers={"Origin": A}))
+    assert_same(*got)
+    assert got[1].headers.getlist(ACAO) == [A]
+
+
+def test_method_view_and_async_view() -> None:
+    app = Flask(__name__)
+
+    class Things(MethodView):
+        decorators: t.ClassVar[list[t.Any]] = [shim.cross_origin(origins=[A])]
+
+        def get(self) -> str:
+            return "things"
+
+        def delete(self) -> tuple[str, int]:
+            return "", 204
+
+    app.add_url_rule("/things", view_func=Things.as_view("things"))
+
+    @app.get("/later")
+    @shim.cross_origin(origins=[A])
+    async def later() -> str:
+        return "later"
+
+    client = app.test_client()
+    r = client.options("/things", headers=preflight("DELETE"))
+    assert (r.status_code, r.headers[ACAO]) == (200, A)
+    assert r.headers[ACAM] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "DELETE", "OPTIONS"}
+    r = client.get("/later", headers={"Origin": A})
+    assert (r.get_data(), r.headers[ACAO]) == (b"later", A)
+
+
+def test_a_respkit_cors_view_keeps_its_policy_under_the_extension() -> None:
+    app = Flask(__name__)
+
+    @app.get("/own")
+    @cors("http://c.org")
+    def own() -> str:
+        return "own"
+
+    shim.CORS(app)
+    client = app.test_client()
+    assert ACAO not in client.get("/own", headers={"Origin": A}).headers
+    r = client.get("/own", headers={"Origin": "http://c.org"})
+    assert r.headers[ACAO] == "http://c.org"
