@@ -53,6 +53,12 @@ def _versions(names: tuple[str, ...]) -> str:
     return ", ".join(found)
 
 
+def _usable_cpus() -> int | str:
+    """What ``nproc`` prints: the CPUs this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)  # not on macOS or Windows
+    return len(affinity(0)) if affinity else "unknown"
+
+
 def _load() -> str:
     try:
         return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -63,7 +69,7 @@ def _load() -> str:
 def machine() -> str:
     """Where the figures come from, for the report's first lines."""
     return (
-        f"{_cpu_model()}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}),"
+        f"{_cpu_model()}, {os.cpu_count()} CPUs (nproc {_usable_cpus()}),"
         f" {platform.system()} {platform.machine()}\n"
         f"Python {platform.python_version()}, Flask {version('flask')},"
         f" Werkzeug {version('werkzeug')}, flask-respkit {version('flask-respkit')}\n"

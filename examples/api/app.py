@@ -19,7 +19,8 @@ real cross-origin request. Try the API with curl too::
 
 Environment variables: ``API_PORT`` (5000) and ``WEB_PORT`` (5001), ``ITEMS``
 (rows made at start-up, 100000), ``ADMIN_TOKEN`` (``demo-token``) and
-``ITEMS_DB`` (a database file; by default a temporary one, removed on exit).
+``ITEMS_DB`` (a database file, rebuilt at start-up; by default a temporary
+one, removed on exit).
 
 Every decorator of the kit is used once at least: ``cors`` on the whole
 blueprint, ``paginate`` and ``link_header`` on the list, ``csv_export``
@@ -54,6 +55,7 @@ from flask import (
     url_for,
 )
 from werkzeug.datastructures import Authorization
+from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 from flask_respkit import (
@@ -153,6 +155,14 @@ def close_db(exc: BaseException | None) -> None:
     conn = g.pop("db", None)
     if conn is not None:
         conn.close()
+
+
+@api.errorhandler(HTTPException)
+def json_error(error: HTTPException) -> tuple[dict[str, t.Any], int]:
+    """Errors as JSON, like every other answer of the API. The kit's
+    decorators still edit these responses: the 401 keeps its challenge, and
+    CORS and the request id are added."""
+    return {"message": error.description}, error.code or 500
 
 
 @response_decorator(errors=True)
