@@ -55,8 +55,8 @@ _OPTIONS_DOC = """
     :param vary_header: Add ``Vary: Origin`` when the answer depends on it.
     :param automatic_options: The decorator answers ``OPTIONS`` with Flask's
         default ``OPTIONS`` response (the view does not run).
-    :param always_send: With ``origins="*"``, send ``*`` to requests without
-        an ``Origin``.
+    :param always_send: Answer requests without an ``Origin`` too: ``*``
+        from an allow-all policy, else the first listed literal origin.
     :param allow_private_network: Answer ``Access-Control-Request-Private-Network``
         with ``true`` (``false`` otherwise).
 """
