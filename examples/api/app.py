@@ -342,7 +342,7 @@ def page() -> t.Any:
 @web.get("/config.js")
 @headers(content_type="text/javascript; charset=utf-8", cache_control="no-store")
 def config() -> str:
-    settings = {"api": API_ORIGIN, "demoToken": ADMIN_TOKEN}
+    settings = {"api": API_ORIGIN, "pageOrigin": WEB_ORIGIN, "demoToken": ADMIN_TOKEN}
     return f"window.ITEMS_DEMO = {json.dumps(settings)};\n"
 
 

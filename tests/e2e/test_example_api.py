@@ -24,6 +24,7 @@ ITEMS = 100_000
 TOKEN = "s3cret-admin"
 EXPECTED = "Failed to load resource: the server responded with a status of"
 SCREENSHOT = Path("/tmp/respkit-example-api.png")
+REFUSED = "respkit-example-api-refused.png"
 
 pytestmark = pytest.mark.live
 
@@ -339,6 +340,7 @@ def test_demo_page_in_chromium(example: Example) -> None:
             # The first page: rows, the total and the Link header, all read
             # from a cross-origin response.
             expect(page.locator("#total")).to_have_text(total)
+            expect(page.locator("#error")).to_be_hidden()
             expect(page.locator("#rows tr")).to_have_count(10)
             expect(page.locator("#rows tr").first.locator("td").first).to_have_text("1")
             expect(page.locator("#link")).to_contain_text('rel="next"')
@@ -391,3 +393,36 @@ def test_demo_page_in_chromium(example: Example) -> None:
         finally:
             browser.close()
     assert problems == []
+
+
+@pytest.mark.browser
+def test_page_from_another_origin_is_refused(example: Example) -> None:
+    """The same page opened as http://127.0.0.1:<port>: the API does not allow
+    that origin, so the browser blocks every response and the page says why."""
+    executable = browser_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    refused: list[str] = []
+    wrong = example.web.replace("localhost", "127.0.0.1")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            page.on(
+                "console",
+                lambda m: refused.append(m.text) if "CORS policy" in m.text else None,
+            )
+            page.goto(wrong + "/")
+            expect(page.locator("#error")).to_be_visible()
+            expect(page.locator("#error")).to_contain_text(
+                f"the browser blocked the response, as CORS should."
+                f" Open {example.web}/ instead."
+            )
+            expect(page.locator("#rows tr")).to_have_count(0)
+            expect(page.locator("#total")).to_have_text("…")
+            page.screenshot(path=str(SCREENSHOT.with_name(REFUSED)))
+        finally:
+            browser.close()
+    assert any("No 'Access-Control-Allow-Origin' header" in m for m in refused)

@@ -50,7 +50,7 @@ async function loadItems(url) {
   for (const rel of ["first", "prev", "next", "last"]) {
     const button = $(rel);
     button.disabled = !links[rel];
-    button.onclick = () => loadItems(links[rel]);
+    button.onclick = guarded(() => loadItems(links[rel]));
   }
 }
 
@@ -62,6 +62,22 @@ async function adminStats(token) {
   $("www-authenticate").textContent = response.headers.get("WWW-Authenticate") ?? "(none)";
   $("admin-body").textContent = JSON.stringify(await response.json(), null, 1);
 }
+
+// fetch() rejects when the browser blocks a response (CORS) or the API is down.
+function showError(error) {
+  const box = $("error");
+  let text = `The API did not answer this page (${error}).`;
+  if (window.location.origin !== window.ITEMS_DEMO.pageOrigin) {
+    text +=
+      ` The API allows only ${window.ITEMS_DEMO.pageOrigin}, and this page is` +
+      ` ${window.location.origin}: the browser blocked the response, as CORS` +
+      ` should. Open ${window.ITEMS_DEMO.pageOrigin}/ instead.`;
+  }
+  box.textContent = text;
+  box.hidden = false;
+}
+
+const guarded = (action) => (...args) => action(...args).catch(showError);
 
 let created = null;
 
@@ -100,8 +116,8 @@ $("page-origin").textContent = window.location.origin;
 $("api-origin").textContent = API;
 $("csv").href = `${API}/items.csv`;
 $("token").value = window.ITEMS_DEMO.demoToken; // a demo: never ship a token in a page
-$("stats-anon").onclick = () => adminStats(null);
-$("stats-token").onclick = () => adminStats($("token").value);
-$("create").onsubmit = createItem;
-$("delete-button").onclick = deleteItem;
-loadItems(`${API}/items?per_page=10`);
+$("stats-anon").onclick = guarded(() => adminStats(null));
+$("stats-token").onclick = guarded(() => adminStats($("token").value));
+$("create").onsubmit = guarded(createItem);
+$("delete-button").onclick = guarded(deleteItem);
+guarded(loadItems)(`${API}/items?per_page=10`);
