@@ -15,7 +15,7 @@ import typing as t
 
 import flask_cors
 import pytest
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, abort, request
 from flask.views import MethodView
 
 from flask_respkit import cors
@@ -762,3 +762,98 @@ def test_a_respkit_cors_view_keeps_its_policy_under_the_extension() -> None:
     assert ACAO not in client.get("/own", headers={"Origin": A}).headers
     r = client.get("/own", headers={"Origin": "http://c.org"})
     assert r.headers[ACAO] == "http://c.org"
+
+
+# -- in a real browser: a page on 127.0.0.1 calls the API on localhost
+
+
+FETCH = """
+async ([url, init]) => {
+  try {
+    const r = await fetch(url, init);
+    return {ok: true, status: r.status, body: await r.text(),
+            total: r.headers.get("X-Total")};
+  } catch (e) {
+    return {ok: false, error: String(e)};
+  }
+}
+"""
+
+
+def browser_app(calls: list[str]) -> Flask:
+    app = Flask(__name__)
+    page_origin = r"http://127\.0\.0\.1:\d+"
+    shim.CORS(
+        app,
+        resources={
+            r"/api/*": {
+                "origins": page_origin,
+                "supports_credentials": True,
+                "allow_headers": ["X-Custom"],
+                "expose_headers": ["X-Total"],
+            }
+        },
+    )
+
+    @app.get("/page")
+    def page() -> str:
+        return "<!doctype html><title>client</title>"
+
+    @app.get("/api/items")
+    def items() -> tuple[list[int], Headers]:
+        calls.append("items")
+        return [1, 2], {"X-Total": "2"}
+
+    @app.put("/api/items/<int:id>")
+    def put_item(id: int) -> dict[str, t.Any]:
+        calls.append("put")
+        return {"id": id, "custom": request.headers.get("X-Custom")}
+
+    @app.get("/api/prefix")
+    @shim.cross_origin(origins=r"http://127\.0\.0\.1")  # a prefix of the page
+    def prefix() -> str:
+        calls.append("prefix")
+        return "prefix"
+
+    return app
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_in_chromium() -> None:
+    from e2e._live import CHROMIUM_ARGS, browser_or_skip, serve
+
+    executable = browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    calls: list[str] = []
+    with serve(browser_app(calls)) as port, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        page = browser.new_context().new_page()
+        page.goto(f"http://127.0.0.1:{port}/page")
+        api = f"http://localhost:{port}"
+
+        def fetch(path: str, **init: t.Any) -> dict[str, t.Any]:
+            return t.cast("dict[str, t.Any]", page.evaluate(FETCH, [api + path, init]))
+
+        r = fetch("/api/items", credentials="include")
+        assert (r["ok"], r["status"], r["total"]) == (True, 200, "2"), r
+        r = fetch(
+            "/api/items/7",
+            method="PUT",
+            credentials="include",
+            headers={"X-Custom": "hi", "Content-Type": "application/json"},
+            body="{}",
+        )
+        assert r["ok"], r
+        assert r["body"].replace("\n", "") == '{"custom":"hi","id":7}'
+        assert calls == ["items", "put"]  # the preflight never reached a view
+        # refused: a header outside allow_headers; an origin regex that is
+        # only a prefix of the page's origin (Flask-CORS would allow it)
+        r = fetch("/api/items/7", method="PUT", headers={"X-Other": "no"})
+        assert not r["ok"]
+        r = fetch("/api/prefix")
+        assert not r["ok"], r
+        browser.close()
