@@ -28,7 +28,7 @@ _TRIGGERS = frozenset("=+-@\t\r\n")
 _RISKY = re.compile(r"\x00[=+\-@\t\r\n]")
 _TEXT = frozenset({str, type(None)})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\\ud800-\udfff]")
 _FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%]')
 
 

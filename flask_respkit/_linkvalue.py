@@ -56,8 +56,19 @@ def link_uri(url: str) -> str:
     return _URI_UNSAFE.sub(_pct, url)
 
 
+#: What stays as it is in a request path sent back in a link target.
+_PATH_SAFE = "/:@!$&()*+=~"
 #: What stays as it is in a query string sent back in a link target.
 _QUERY_SAFE = "!$&()*+=:@/?%"
+
+
+def require_host() -> None:
+    """Refuse a request whose host cannot be put in an absolute URL.
+
+    :raise BadRequest: Werkzeug dropped the ``Host`` as invalid (``a b``).
+    """
+    if not request.host:
+        raise BadRequest("The Host header is not a valid host name.")
 
 
 def base_url() -> str:
@@ -69,7 +80,9 @@ def base_url() -> str:
     :raise BadRequest: The host cannot be written as a URL.
     """
     r = request
-    path = r.root_path.rstrip("/") + "/" + r.path.lstrip("/")
+    require_host()
+    # request.path is decoded: "%3F", "%23" and "%25" must go back escaped.
+    path = quote(r.root_path.rstrip("/") + "/" + r.path.lstrip("/"), safe=_PATH_SAFE)
     try:
         return link_uri(f"{r.scheme}://{r.host}{path}")
     except ValueError:

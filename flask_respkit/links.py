@@ -14,7 +14,14 @@ from flask import Response, current_app, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from ._http import check_no_controls
-from ._linkvalue import Link, append_links, check_rel, link_uri, request_url
+from ._linkvalue import (
+    Link,
+    append_links,
+    check_rel,
+    link_uri,
+    request_url,
+    require_host,
+)
 from .core import F, StaticDecorator
 from .pagination import Pagination, paginate
 
@@ -94,12 +101,17 @@ def _uri(url: str) -> str | None:
 
 
 def _endpoint_url(endpoint: str) -> str:
+    require_host()
     view_args = request.view_args or {}
     fitting: dict[str, t.Any] = {}
     if view_args:
-        for rule in current_app.url_map.iter_rules(endpoint):
-            fitting = {k: v for k, v in view_args.items() if k in rule.arguments}
-            break
+        name = endpoint
+        if name.startswith("."):  # relative to the current blueprint, as url_for
+            name = f"{request.blueprint}{name}" if request.blueprint else name[1:]
+        with contextlib.suppress(KeyError):  # unknown: url_for raises BuildError
+            for rule in current_app.url_map.iter_rules(name):
+                fitting = {k: v for k, v in view_args.items() if k in rule.arguments}
+                break
     return url_for(endpoint, _external=True, **fitting)
 
 

@@ -101,7 +101,8 @@ class Pagination:
         )
 
 
-def _read(name: str, default: int) -> int:
+def _read(name: str, default: int, most: int | None = None) -> int:
+    """A query parameter as an int >= 1; above ``most`` it is clamped to it."""
     try:
         values = request.args.getlist(name)
     except UnicodeDecodeError:  # raw non-UTF-8 bytes in the query string
@@ -111,9 +112,11 @@ def _read(name: str, default: int) -> int:
     raw = values[0]
     if _DIGITS.fullmatch(raw):
         if len(raw.lstrip("0")) > 18:
+            if most is not None:
+                return most
             raise BadRequest(f"Query parameter {name!r} is too large.")
         if int(raw) >= 1:
-            return int(raw)
+            return int(raw) if most is None else min(int(raw), most)
     shown = raw if len(raw) <= 40 else raw[:40] + "..."
     raise BadRequest(
         f"Query parameter {name!r} must be a whole number of at least 1, got {shown!r}."
@@ -133,7 +136,7 @@ class _PaginateStep(Step):
         page = _read(self.page_param, 1)
         per_page = self.per_page
         if self.size_param is not None:
-            per_page = min(_read(self.size_param, per_page), self.max_per_page)
+            per_page = _read(self.size_param, per_page, self.max_per_page)
         if (page - 1) * per_page > _MAX_OFFSET:
             raise BadRequest(f"Query parameter {self.page_param!r} is too large.")
         kwargs["pagination"] = Pagination(page, per_page)

@@ -836,3 +836,20 @@ def test_negotiate_ignores_a_query_string_that_is_not_utf8(app: Flask) -> None:
             environ_overrides={"QUERY_STRING": "format=csv&q=\xff"},
         )
         assert (r.status_code, r.mimetype) == (200, kind)
+
+
+def test_a_lone_surrogate_in_a_computed_filename_is_replaced(app: Flask) -> None:
+    from flask import request
+
+    @app.post("/x")
+    @csv_export(filename=lambda: request.get_json()["name"])
+    def rows() -> list[list[int]]:
+        return [[1]]
+
+    r = app.test_client().post(
+        "/x", data='{"name": "q3 \\ud800.csv"}', content_type="application/json"
+    )
+    assert r.status_code == 200
+    disposition = r.headers["Content-Disposition"]
+    assert disposition.isascii()
+    assert 'filename="q3 _.csv"' in disposition

@@ -520,3 +520,18 @@ def test_host_request_url_fails_on_still_gets_links(app: Flask) -> None:
     _, status, headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
     assert status == "200 OK"
     assert Headers(headers)["Link"] == '<http://xn--zz/n>; rel="next"'
+
+
+def test_blueprint_relative_endpoint_with_url_arguments(app: Flask) -> None:
+    from flask import Blueprint
+
+    bp = Blueprint("bp", __name__)
+
+    @bp.get("/items/<int:id>")
+    @link_header(self=".item")
+    def item(id: int) -> str:
+        return ""
+
+    app.register_blueprint(bp, url_prefix="/bp")
+    r = app.test_client().get("/bp/items/7")
+    assert r.headers["Link"] == '<http://localhost/bp/items/7>; rel="self"'

@@ -613,3 +613,71 @@ def test_query_string_not_utf8_is_400(app: Flask, query: str) -> None:
     r = app.test_client().get("/items", environ_overrides={"QUERY_STRING": query})
     assert r.status_code == 400
     assert b"not valid UTF-8" in r.data
+
+
+@pytest.mark.parametrize("name", ["a?b", "a#b", "%41", "caf\u00e9 x"])
+def test_links_keep_escaped_path_characters(app: Flask, name: str) -> None:
+    from urllib.parse import quote
+
+    seen = []
+
+    @app.get("/f/<name>")
+    @paginate(per_page=1)
+    def files(name: str, pagination: Pagination) -> list[str]:
+        seen.append(name)
+        pagination.total = 3
+        return [name]
+
+    client = app.test_client()
+    r = client.get(f"/f/{quote(name, safe='')}?page=2")
+    nxt = requests.utils.parse_header_links(r.headers["Link"])[2]
+    assert nxt["rel"] == "next"
+    client.get(nxt["url"])
+    assert seen == [name, name]
+
+
+def test_links_keep_the_mount_point(app: Flask) -> None:
+    @app.get("/books")
+    @paginate(per_page=1)
+    def books(pagination: Pagination) -> list[int]:
+        pagination.total = 2
+        return [pagination.page]
+
+    r = app.test_client().get("/books", base_url="http://localhost/api/")
+    assert "<http://localhost/api/books?page=2>" in r.headers["Link"]
+
+
+def test_huge_per_page_is_clamped_not_refused(app: Flask) -> None:
+    @app.get("/books")
+    @paginate(per_page=5, max_per_page=50)
+    def books(pagination: Pagination) -> dict[str, int]:
+        return {"per_page": pagination.per_page}
+
+    r = app.test_client().get("/books?per_page=99999999999999999999999")
+    assert (r.status_code, r.json) == (200, {"per_page": 50})
+
+
+def test_a_host_werkzeug_drops_is_400_not_a_broken_link(app: Flask) -> None:
+    @app.get("/books")
+    @paginate(per_page=1)
+    def books(pagination: Pagination) -> list[int]:
+        pagination.total = 2
+        return []
+
+    r = app.test_client().get("/books", headers={"Host": "a b"})
+    assert r.status_code == 400
+    assert "Link" not in r.headers
+
+
+def test_has_next_false_with_a_known_total_keeps_first_and_last(app: Flask) -> None:
+    @app.get("/books")
+    @paginate(per_page=20)
+    def books(pagination: Pagination) -> list[int]:
+        pagination.total = 50
+        pagination.has_next = False
+        return []
+
+    links = requests.utils.parse_header_links(
+        app.test_client().get("/books").headers["Link"]
+    )
+    assert [link["rel"] for link in links] == ["first", "last"]
