@@ -17,6 +17,8 @@ from types import MappingProxyType
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.datastructures import Headers
 
+    from .cross_origin import Policy
+
 from ._http import check_bool, check_field_value, check_token
 
 #: A serialized origin ``scheme://host[:port]`` (RFC 6454 §6.2).
@@ -69,6 +71,19 @@ _UNSET = _Unset.UNSET
 OriginsArg = t.Union[
     str, Iterable[t.Union[str, "re.Pattern[str]"]], Callable[[str], bool]
 ]
+
+
+class Grant(t.NamedTuple):
+    """What a :class:`Policy` grants one preflight."""
+
+    #: The policy that decided (another route's, for a sibling method).
+    policy: Policy
+    #: The ``Access-Control-Allow-Methods`` value.
+    methods: str
+    #: The ``Access-Control-Allow-Headers`` value, or ``None`` if none asked.
+    headers: str | None
+    #: Private network access was asked for and is allowed.
+    private_network: bool
 
 
 class Origins(t.NamedTuple):

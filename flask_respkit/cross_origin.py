@@ -34,6 +34,7 @@ from ._cors_options import (
     VARY_ORIGIN,
     VARY_PREFLIGHT,
     VARY_PREFLIGHT_VALUE,
+    Grant,
     Origins,
     OriginsArg,
     _Unset,
@@ -73,19 +74,6 @@ def _reject(reason: str) -> Response:
     )
     add_vary(response.headers, VARY_PREFLIGHT)
     return response
-
-
-class Grant(t.NamedTuple):
-    """What a :class:`Policy` grants one preflight."""
-
-    #: The policy that decided (another route's, for a sibling method).
-    policy: Policy
-    #: The ``Access-Control-Allow-Methods`` value.
-    methods: str
-    #: The ``Access-Control-Allow-Headers`` value, or ``None`` if none asked.
-    headers: str | None
-    #: Private network access was asked for and is allowed.
-    private_network: bool
 
 
 class Policy(Step):

@@ -23,6 +23,7 @@ from .._cors_options import (
     ACEH,
     ORIGIN,
     VARY_ORIGIN,
+    Grant,
     check_allow_headers,
     check_expose_headers,
     check_max_age,
@@ -30,7 +31,7 @@ from .._cors_options import (
     check_origins,
 )
 from .._http import add_vary, check_bool, is_preflight
-from ..cross_origin import Grant, Policy
+from ..cross_origin import Policy
 
 #: Flask-CORS's default ``methods``, sorted as its header value is.
 ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
