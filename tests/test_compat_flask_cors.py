@@ -857,3 +857,28 @@ def test_in_chromium() -> None:
         r = fetch("/api/prefix")
         assert not r["ok"], r
         browser.close()
+
+
+# -- respkit's own cors(), whose preflight detection the shim shares
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "options"])
+def test_cors_answers_a_preflight_whatever_the_method_case(method: str) -> None:
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    calls = []
+    app = Flask(__name__)
+
+    @app.put("/x")
+    @cors([A])
+    def x() -> str:
+        calls.append("view")
+        return "x"
+
+    shim.CORS(app)  # the extension's hook leaves the decorated view alone
+    env = EnvironBuilder("/x", method="OPTIONS", headers=preflight("PUT")).get_environ()
+    env["REQUEST_METHOD"] = method  # as a server passes it on
+    _, status, headers = run_wsgi_app(app, env, buffered=True)
+    assert status == "204 NO CONTENT"
+    assert (headers[ACAO], headers[ACAM]) == (A, "OPTIONS, PUT")
+    assert calls == []
