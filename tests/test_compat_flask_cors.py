@@ -608,6 +608,7 @@ def test_intercept_exceptions_leaves_flask_alone() -> None:
         ({"origins": "https://(a"}, ValueError, "origins.*not a valid regex"),
         ({"origins": 5}, TypeError, "origins"),
         ({"methods": ["GET\r\nX: y"]}, ValueError, "methods.*token"),
+        ({"methods": ["GET", 1]}, TypeError, "methods must be a str"),
         ({"allow_headers": ["X B"]}, ValueError, "allow_headers.*token"),
         ({"expose_headers": ["X\nY"]}, ValueError, "expose_headers"),
         ({"max_age": "soon"}, ValueError, "max_age"),

@@ -95,7 +95,7 @@ def _listed(check: Callable[[str, object], t.Any]) -> Callable[[str, object], t.
     # Flask-CORS sorts a list (not a string) when it joins it into a header.
     def checker(name: str, value: object) -> t.Any:
         if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
-            value = sorted(t.cast("Iterable[str]", value))
+            value = sorted(t.cast("Iterable[str]", value), key=str)
         return check(name, value)
 
     return checker
