@@ -1,15 +1,22 @@
-"""Helpers for end-to-end tests: a Flask app served on loopback in a thread, and
-Debian's Chromium driven by Playwright."""
+"""Helpers for end-to-end tests: a Flask app served on loopback in a thread, an
+example app run as its own process, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 import typing as t
+from pathlib import Path
 
 import pytest
+import requests
 from werkzeug.serving import make_server
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +46,52 @@ def serve(app: Flask, host: str = "127.0.0.1") -> t.Iterator[int]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+#: The repository's ``examples`` folder.
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def run_example(
+    script: str, env: dict[str, str | None], *ready: str, timeout: float = 60
+) -> t.Iterator[subprocess.Popen[bytes]]:
+    """Run ``examples/<script>`` as a user would, with ``env`` added to the
+    environment (``None`` removes a variable); wait until every ``ready`` URL
+    answers, yield the process, then stop it. If it does not start, fail with
+    what it printed."""
+    merged = {**os.environ, **env}
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, str(EXAMPLES / script)],
+            env={k: v for k, v in merged.items() if v is not None},
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            for url in ready:
+                while True:
+                    try:
+                        requests.get(url, timeout=2)
+                        break
+                    except requests.ConnectionError:
+                        if time.monotonic() > deadline or proc.poll() is not None:
+                            log.seek(0)
+                            output = log.read().decode(errors="replace")
+                            pytest.fail(f"{script} did not start:\n{output}")
+                        time.sleep(0.1)
+            yield proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def browser_or_skip() -> str:

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import typing as t
 from pathlib import Path
 
 import pytest
 import requests
 
-from ._live import CHROMIUM_ARGS, browser_or_skip
+from ._live import CHROMIUM_ARGS, browser_or_skip, free_port, run_example
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "api" / "app.py"
 ITEMS = 100_000
 TOKEN = "s3cret-admin"
 EXPECTED = "Failed to load resource: the server responded with a status of"
@@ -34,45 +28,21 @@ class Example(t.NamedTuple):
     web: str  # http://localhost:<port>, the page's origin
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Example]:
-    api_port, web_port = _free_port(), _free_port()
+    api_port, web_port = free_port(), free_port()
     env = {
-        **os.environ,
         "API_PORT": str(api_port),
         "WEB_PORT": str(web_port),
         "ADMIN_TOKEN": TOKEN,
         "ITEMS": str(ITEMS),
         "ITEMS_DB": str(tmp_path_factory.mktemp("example") / "items.db"),
     }
-    log = (tmp_path_factory.mktemp("example-log") / "stderr.txt").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, str(EXAMPLE)], env=env, stdout=log, stderr=log
-    )
     urls = Example(f"http://127.0.0.1:{api_port}", f"http://localhost:{web_port}")
-    try:
-        deadline = time.monotonic() + 60
-        for url in (urls.api + "/items", urls.web + "/"):
-            while True:
-                try:
-                    requests.get(url, timeout=2)
-                    break
-                except requests.ConnectionError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        log.seek(0)
-                        pytest.fail(f"the example did not start:\n{log.read()}")
-                    time.sleep(0.1)
+    with run_example("api/app.py", env, urls.api + "/items", urls.web + "/") as proc:
         yield urls
-    finally:
         proc.terminate()
         code = proc.wait(timeout=10)
-        log.close()
     assert code == 0  # SIGTERM is a clean exit: servers shut down, files removed
 
 

@@ -6,12 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import typing as t
 from pathlib import Path
 
@@ -23,9 +19,7 @@ from flask import Flask, request
 from flask_respkit import RespKit, csv_export
 from flask_respkit.export import BATCH_ROWS
 
-from ._live import CHROMIUM_ARGS, browser_or_skip, serve
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv_export" / "app.py"
+from ._live import CHROMIUM_ARGS, browser_or_skip, free_port, run_example, serve
 
 pytestmark = pytest.mark.live
 
@@ -187,36 +181,14 @@ def test_chromium_downloads_under_the_exact_name(app: Flask, tmp_path: Path) -> 
 # The example app ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def example() -> t.Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(EXAMPLE)],
-        env={**os.environ, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(base + "/orders?limit=1", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    with run_example(
+        "csv_export/app.py", {"PORT": str(port)}, base + "/orders?limit=1"
+    ):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_example_app_streams_100k_sqlite_rows(example: str) -> None:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import typing as t
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +13,7 @@ from flask import Flask
 
 from flask_respkit import Pagination, RespKit, paginate
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "pagination" / "app.py"
+from ._live import free_port, run_example
 
 pytestmark = pytest.mark.live
 
@@ -103,38 +98,13 @@ def test_bad_page_is_400_over_http(live_server: t.Any) -> None:
 # --- the example app --------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def example() -> t.Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "PORT": str(port), "BOOKS": "137"}
-    env.pop("BOOKS_DB", None)
-    proc = subprocess.Popen(
-        [sys.executable, str(EXAMPLE)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(base + "/books", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+    env = {"PORT": str(port), "BOOKS": "137", "BOOKS_DB": None}
+    with run_example("pagination/app.py", env, base + "/books"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_example_walks_the_sqlite_table(example: str) -> None:

@@ -2,54 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import typing as t
 from pathlib import Path
 
 import pytest
 import requests
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
+from ._live import free_port, run_example
 
 pytestmark = pytest.mark.live
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> t.Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "PORT": str(port), "NOTES_DB": str(tmp_path / "notes.db")}
-    proc = subprocess.Popen(
-        [sys.executable, str(EXAMPLE)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(base + "/notes", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+    env = {"PORT": str(port), "NOTES_DB": str(tmp_path / "notes.db")}
+    with run_example("quickstart.py", env, base + "/notes"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_created_then_deleted_over_http(server: str) -> None:
