@@ -293,6 +293,8 @@ def auth_challenge(
     """
     if verify is not None and not callable(verify):
         raise TypeError(f"auth_challenge(verify=) must be callable, got {verify!r}")
+    if scheme is not None:
+        check_token("auth_challenge(scheme=)", scheme)
     if realm is not None:
         check_field_value("auth_challenge(realm=)", realm)
     default_challenge(

@@ -382,6 +382,12 @@ def test_bad_options_fail_when_made() -> None:
         auth_challenge("Bearer", error='a"b')
 
 
+@pytest.mark.parametrize("scheme", [b"Basic", 3, ["Bearer"]])
+def test_scheme_not_a_str_is_a_type_error_naming_it(scheme: t.Any) -> None:
+    with pytest.raises(TypeError, match=r"auth_challenge\(scheme=\)"):
+        auth_challenge(scheme)
+
+
 def test_on_an_error_handler(app: Flask, client: t.Any) -> None:
     @app.errorhandler(401)
     @auth_challenge("Bearer", "api")
