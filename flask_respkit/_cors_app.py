@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import typing as t
+import weakref
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, request
@@ -60,29 +61,46 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
         except ValueError as e:
             raise ValueError(f"RESPKIT_CORS_RESOURCES[{pattern!r}]: {e}") from None
 
-    def policy_for() -> Policy | None:
+    # endpoint -> its view's own cors() policy; filled on first use (routes
+    # are fixed by then), racing threads store equal values.
+    own: dict[str, Policy | None] = {}
+
+    def own_policy(rule: t.Any) -> Policy | None:
+        if rule is None:
+            return None
+        endpoint = rule.endpoint
+        try:
+            return own[endpoint]
+        except KeyError:
+            policy = own[endpoint] = cors_policy_of(app, endpoint)
+            return policy
+
+    def policy_for(rule: t.Any) -> Policy | None:
         path = raw_path(request.environ)
         for compiled, policy in table:
             if compiled.fullmatch(path):
-                if request.url_rule and cors_policy_of(app, request.url_rule.endpoint):
-                    return None  # the view's own cors() wins
-                return policy
+                return None if own_policy(rule) else policy  # a view's cors() wins
         return None
 
     @app.before_request
     def resource_preflight() -> Response | None:
         if not is_preflight(request):
             return None
-        policy = policy_for()
-        if policy is None:
-            return None
-        return policy.preflight(request.environ, _rule_for_preflight())
+        rule = _rule_for_preflight()  # the rule serving the requested method
+        policy = policy_for(rule)
+        if policy is not None:
+            return policy.preflight(request.environ, rule)
+        view_policy = own_policy(rule)
+        if view_policy is None or own_policy(request.url_rule):
+            return None  # no CORS here, or the view that got the OPTIONS answers
+        # a plain sibling route (first registered) caught the OPTIONS
+        return view_policy.preflight(request.environ, rule)
 
     @app.after_request
     def resource_headers(response: Response) -> Response:
         if is_preflight(request):
             return response  # answered in full by a policy, or none applies
-        policy = policy_for()
+        policy = policy_for(request.url_rule)
         return response if policy is None else policy.apply(response)
 
 
@@ -95,27 +113,51 @@ def _rule_for_preflight() -> t.Any:
     return rule
 
 
-def apply_to_blueprint(decorator: ResponseDecorator, blueprint: Blueprint) -> Blueprint:
-    """Apply ``decorator`` to every view of ``blueprint`` when it is registered.
+#: Blueprints given :func:`cors` directly; their own wins when nested.
+_DECORATED: weakref.WeakSet[Blueprint] = weakref.WeakSet()
+
+
+def apply_to_blueprint(
+    decorator: ResponseDecorator,
+    blueprint: Blueprint,
+    parents: set[str] | None = None,
+) -> Blueprint:
+    """Apply ``decorator`` to every view of ``blueprint``, and of the
+    blueprints nested in it, when it is registered.
 
     Wraps the blueprint's setup state so that each ``add_url_rule`` gets the
     wrapped view (one wrapper per view function, so a view with several rules
     keeps one endpoint), and drops an explicit ``provide_automatic_options``
     so the wrapper receives ``OPTIONS``. A view with its own :func:`cors`
-    keeps it alone.
+    keeps it alone, and so does a nested blueprint with its own.
+
+    :param parents: For a nested blueprint: the dotted names its decorated
+        parent was registered under; registered under another name, the
+        blueprint is left alone.
     """
-    if getattr(blueprint, "_got_registered_once", False):
-        raise RuntimeError(
-            f"cors(...)({blueprint.name!r}): the blueprint is already registered;"
-            " apply cors before app.register_blueprint"
-        )
+    if parents is None:
+        if getattr(blueprint, "_got_registered_once", False):
+            raise RuntimeError(
+                f"cors(...)({blueprint.name!r}): the blueprint is already registered;"
+                " apply cors before app.register_blueprint"
+            )
+        _DECORATED.add(blueprint)
     make_state = blueprint.make_setup_state
     wrapped: dict[t.Any, t.Any] = {}
+    names: set[str] = set()  # the dotted names it was registered under
+    nested: list[object] = []
 
     def make_setup_state(
         app: t.Any, options: t.Any, first_registration: bool = False
     ) -> t.Any:
         state = make_state(app, options, first_registration)
+        if parents is not None and state.name_prefix not in parents:
+            return state  # registered outside the decorated parent
+        names.add(f"{state.name_prefix}.{state.name}".lstrip("."))
+        for child, _ in blueprint._blueprints:
+            if child not in _DECORATED and not any(c is child for c in nested):
+                nested.append(child)
+                apply_to_blueprint(decorator, t.cast(Blueprint, child), names)
         add = state.add_url_rule
 
         def add_url_rule(

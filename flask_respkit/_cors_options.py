@@ -63,6 +63,16 @@ def put(headers: Headers, present: set[str], name: str, value: str) -> None:
         headers.add(name, value)
 
 
+def merge_expose(headers: Headers, names: Iterable[str]) -> None:
+    """Add ``names`` to ``Access-Control-Expose-Headers``, keeping the values
+    already there and skipping names listed (case-insensitively)."""
+    value = ", ".join(headers.getlist(ACEH))
+    have = {n.strip().lower() for n in value.split(",")}
+    extra = [n for n in names if n.lower() not in have]
+    if extra:
+        headers[ACEH] = ", ".join((value, *extra) if value.strip() else extra)
+
+
 class _Unset(enum.Enum):
     UNSET = 0
 

@@ -39,6 +39,7 @@ from ._cors_options import (
     OriginsArg,
     _Unset,
     check_options,
+    merge_expose,
     put,
 )
 from ._cors_options import (
@@ -60,11 +61,7 @@ def expose_present(response: Response) -> Response:
     headers = response.headers
     present = {name.lower() for name, _ in headers}
     if ACAO.lower() in present:
-        value = headers.get(ACEH, "")
-        have = {n.strip().lower() for n in value.split(",")}
-        extra = [n for low, n in KIT_LOWER if low in present and low not in have]
-        if extra:
-            headers[ACEH] = ", ".join((value, *extra) if value else extra)
+        merge_expose(headers, [n for low, n in KIT_LOWER if low in present])
     return response
 
 
@@ -131,7 +128,10 @@ class Policy(Step):
         if self.any_origin:
             return True
         exact, patterns, predicate = self.origins
-        if origin.lower() in exact:
+        if origin in exact:
+            return True
+        lower = origin.lower()
+        if lower in exact and lower != "null":  # "null" is compared exactly
             return True
         # "null" and malformed values never reach a regex or the callable
         if not (patterns or predicate) or not ORIGIN.fullmatch(origin):
@@ -186,6 +186,12 @@ class Policy(Step):
         """
         origin: str = environ["HTTP_ORIGIN"]
         method: str = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
+        if rule is not None and method not in (rule.methods or (method,)):
+            # Another rule on this path serves ``method`` (``@app.get`` and
+            # ``@app.post`` on one URL): its own CORS policy decides.
+            sibling = _sibling(method)
+            if sibling is not None:
+                return sibling[0].grant(environ, sibling[1])
         if not self.allows(origin):
             return "origin not allowed"
         if self.methods is not None:
@@ -201,7 +207,7 @@ class Policy(Step):
                     sorted(rule.methods)
                 )
         else:
-            return self._sibling(environ, method)
+            return "method not allowed"
         requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
         allowed = None
         if requested:
@@ -212,18 +218,6 @@ class Policy(Step):
         if pna and not self.private_network:
             return "private network access not allowed"
         return Grant(self, t.cast(str, methods_value), allowed, pna)
-
-    def _sibling(self, environ: Mapping[str, t.Any], method: str) -> Grant | str:
-        # Another rule on this path serves ``method`` (``@app.get`` and
-        # ``@app.post`` on one URL): its own CORS policy decides.
-        try:
-            rule, _ = request_ctx.url_adapter.match(method=method, return_rule=True)  # type: ignore[union-attr]
-        except HTTPException:
-            return "method not allowed"
-        policy = cors_policy_of(_cv_request.get().app, rule.endpoint)
-        if policy is None or method not in (rule.methods or ()):
-            return "method not allowed"
-        return policy.grant(environ, rule)
 
     def _allowed_headers(self, requested: str) -> str | None:
         if self.allow_headers == "*":
@@ -259,11 +253,12 @@ class Policy(Step):
             if self.credentials:
                 put(headers, present, ACAC, "true")
         extra = [name for low, name in self._auto_expose if low in present]
-        if extra:
-            value = ", ".join((*self.expose, *extra))
-            put(headers, present, ACEH, value)
+        if "access-control-expose-headers" in present:
+            merge_expose(headers, (*self.expose, *extra))
+        elif extra:
+            headers.add(ACEH, ", ".join((*self.expose, *extra)))
         elif self.expose:
-            put(headers, present, ACEH, self.expose_value)
+            headers.add(ACEH, self.expose_value)
         if self.owner is not None:
             rule = ctx.request.url_rule
             endpoint = rule.endpoint if rule is not None else None
@@ -278,6 +273,18 @@ class Policy(Step):
         view = current_app.view_functions.get(endpoint) if endpoint else None
         chain = steps_of(view) if view is not None else ()
         return self.owner not in chain or chain[-1] != self.owner
+
+
+def _sibling(method: str) -> tuple[Policy, t.Any] | None:
+    # The CORS policy and rule of the route serving ``method`` on this path.
+    try:
+        rule, _ = request_ctx.url_adapter.match(method=method, return_rule=True)  # type: ignore[union-attr]
+    except HTTPException:
+        return None
+    if method not in (rule.methods or (method,)):
+        return None  # Werkzeug upper-cases; CORS method tokens are exact
+    policy = cors_policy_of(_cv_request.get().app, rule.endpoint)
+    return None if policy is None else (policy, rule)
 
 
 def cors_policy_of(app: Flask, endpoint: str | None) -> Policy | None:

@@ -24,6 +24,7 @@ from flask_respkit._cors_app import raw_path
 from flask_respkit.cross_origin import expose_present
 
 OK = "https://app.example.com"
+OTHER = "https://other.example"
 ACAO = "Access-Control-Allow-Origin"
 ACEH = "Access-Control-Expose-Headers"
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
@@ -298,6 +299,11 @@ def test_null_matches_only_when_listed(bare_app: Flask) -> None:
     assert ACAO not in client.get("/any-pattern", headers=null).headers
     assert ACAO not in client.get("/callable", headers=null).headers
     assert client.get("/listed", headers=null).headers[ACAO] == "null"
+    for odd in ("NULL", "Null"):  # the serialized opaque origin is lower-case
+        assert ACAO not in client.get("/listed", headers={"Origin": odd}).headers
+        assert preflight(client, "/listed", "GET", odd).status_code == 403
+    upper = {"Origin": OK.upper()}  # real origins stay case-insensitive
+    assert client.get("/listed", headers=upper).headers[ACAO] == OK.upper()
 
 
 def test_callable_sees_only_well_formed_origins(bare_app: Flask) -> None:
@@ -426,6 +432,23 @@ def test_absent_kit_headers_are_not_exposed(app: Flask, client: t.Any) -> None:
 
     assert ACEH not in client.get("/bare", headers={"Origin": OK}).headers
     assert client.get("/one", headers={"Origin": OK}).headers[ACEH] == "X-Total-Count"
+
+
+def test_expose_headers_the_view_set_are_kept(app: Flask, client: t.Any) -> None:
+    @app.get("/mine")
+    @cors(OK)
+    def mine() -> tuple[str, dict[str, str]]:
+        return "x", {ACEH: "X-Mine", "Link": KIT_HEADERS["Link"]}
+
+    @app.get("/overlap")
+    @cors(OK, expose_headers=["X-Id", "X-Mine"])
+    def overlap() -> tuple[str, dict[str, str]]:
+        return "x", {ACEH: "x-mine, link", "Link": KIT_HEADERS["Link"]}
+
+    r = client.get("/mine", headers={"Origin": OK})
+    assert r.headers.getlist(ACEH) == ["X-Mine, Link"]
+    r = client.get("/overlap", headers={"Origin": OK})
+    assert r.headers.getlist(ACEH) == ["x-mine, link, X-Id"]
 
 
 @response_decorator
@@ -683,8 +706,18 @@ def test_preflight_for_a_sibling_rule_uses_its_policy(
         return "list"
 
     @app.post("/items")
-    @cors(OK, allow_headers=["X-Token"])
+    @cors([OK, OTHER], allow_headers=["X-Token"])
     def add_item() -> str:
+        return "added"
+
+    @app.get("/things")
+    @cors(OK)
+    def list_things() -> str:
+        return "list"
+
+    @app.post("/things")
+    @cors(OTHER)
+    def add_thing() -> str:
         return "added"
 
     @app.get("/other")
@@ -703,6 +736,17 @@ def test_preflight_for_a_sibling_rule_uses_its_policy(
     assert refused.status_code == 403
     assert preflight(client, "/items", method="PUT").status_code == 403
     assert preflight(client, "/other", method="POST").status_code == 403
+    # the sibling's origins decide, not those of the rule that got the OPTIONS
+    r = preflight(client, "/items", method="POST", origin=OTHER)
+    assert r.status_code == 204
+    assert r.headers[ACAO] == OTHER
+    r = preflight(client, "/things", method="POST", origin=OTHER)
+    assert r.status_code == 204
+    assert r.headers[ACAO] == OTHER
+    assert client.post("/things", headers={"Origin": OTHER}).headers[ACAO] == OTHER
+    assert preflight(client, "/things", method="POST").status_code == 403
+    assert ACAO not in client.post("/things", headers={"Origin": OK}).headers
+    assert preflight(client, "/things", method="GET", origin=OTHER).status_code == 403
 
 
 def test_plain_options_gets_flasks_answer_plus_cors(app: Flask, client: t.Any) -> None:
@@ -912,6 +956,46 @@ def test_blueprint_gets_cors_on_every_route(app: Flask, client: t.Any) -> None:
     )
 
 
+def test_blueprint_route_with_explicit_automatic_options(
+    app: Flask, client: t.Any
+) -> None:
+    bp = Blueprint("api", __name__)
+    bp.add_url_rule("/x", view_func=lambda: "x", provide_automatic_options=True)
+    cors(OK)(bp)
+    app.register_blueprint(bp)
+    r = preflight(client, "/x", "GET")
+    assert r.status_code == 204
+    assert r.headers[ACAO] == OK
+
+
+def test_blueprint_cors_covers_nested_blueprints(app: Flask, client: t.Any) -> None:
+    outer = Blueprint("outer", __name__, url_prefix="/outer")
+    inner = Blueprint("inner", __name__, url_prefix="/inner")
+    deep = Blueprint("deep", __name__, url_prefix="/deep")
+    own = Blueprint("own", __name__, url_prefix="/own")
+    for bp in (inner, deep, own):
+        bp.add_url_rule("/x", view_func=lambda: "x")
+    cors(OTHER)(own)
+    inner.register_blueprint(deep)
+    outer.register_blueprint(inner)
+    outer.register_blueprint(own)
+    cors(OK, max_age=5)(outer)
+    app.register_blueprint(outer)
+    app.register_blueprint(inner, name="alone", url_prefix="/alone")
+
+    for path in ("/outer/inner/x", "/outer/inner/deep/x"):
+        assert client.get(path, headers={"Origin": OK}).headers[ACAO] == OK
+        r = preflight(client, path, "GET")
+        assert r.status_code == 204
+        assert r.headers["Access-Control-Max-Age"] == "5"
+    # a nested blueprint's own cors() wins; registered elsewhere, no cors
+    assert ACAO not in client.get("/outer/own/x", headers={"Origin": OK}).headers
+    r = client.get("/outer/own/x", headers={"Origin": OTHER})
+    assert r.headers[ACAO] == OTHER
+    for path in ("/alone/x", "/alone/deep/x"):
+        assert ACAO not in client.get(path, headers={"Origin": OK}).headers
+
+
 def test_blueprint_already_registered_is_refused(app: Flask) -> None:
     bp = Blueprint("late", __name__)
     app.register_blueprint(bp)
@@ -1017,6 +1101,56 @@ def test_a_view_decorator_wins_over_a_resource() -> None:
     assert r.headers.getlist(ACAO) == [own]
     assert preflight(client, "/api/own", method="GET").status_code == 403
     assert preflight(client, "/api/own", method="GET", origin=own).status_code == 204
+
+
+@pytest.mark.parametrize("decorated", ["GET", "POST"])
+def test_a_preflight_meets_the_decorator_of_the_requested_method(
+    decorated: str,
+) -> None:
+    # Flask matches OPTIONS to the first rule (GET); the rule serving the
+    # requested method (POST) decides whether its own cors() wins.
+    app = Flask(__name__)
+    app.config["RESPKIT_CORS_RESOURCES"] = {r"/api/.*": {"origins": [OK]}}
+    RespKit(app)
+    own = cors(OTHER, max_age=5)
+    app.get("/api/x")(own(lambda: "g") if decorated == "GET" else lambda: "g")
+    app.post("/api/x", endpoint="p")(
+        own(lambda: "p") if decorated == "POST" else lambda: "p"
+    )
+    client = app.test_client()
+    granted, refused = (OTHER, OK) if decorated == "POST" else (OK, OTHER)
+    r = preflight(client, "/api/x", "POST", granted)
+    assert r.status_code == 204
+    assert r.headers[ACAO] == granted
+    assert ("Access-Control-Max-Age" in r.headers) is (decorated == "POST")
+    assert client.post("/api/x", headers={"Origin": granted}).headers[ACAO] == granted
+    assert preflight(client, "/api/x", "POST", refused).status_code == 403
+    assert ACAO not in client.post("/api/x", headers={"Origin": refused}).headers
+    # GET is the other way round
+    assert preflight(client, "/api/x", "GET", refused).status_code == 204
+    assert preflight(client, "/api/x", "GET", granted).status_code == 403
+
+
+def test_a_resource_finds_a_views_cors_once_per_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import flask_respkit._cors_app as cors_app
+
+    calls: list[str | None] = []
+    real = cors_app.cors_policy_of
+
+    def counting(app: Flask, endpoint: str | None) -> t.Any:
+        calls.append(endpoint)
+        return real(app, endpoint)
+
+    monkeypatch.setattr(cors_app, "cors_policy_of", counting)
+    app = resource_app(RESPKIT_CORS_RESOURCES={r"/api/.*": {"origins": [OK]}})
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/api/items", headers={"Origin": OK}).headers[ACAO] == OK
+        assert client.get("/api/own", headers={"Origin": OK}).status_code == 200
+        assert preflight(client, "/api/items", "DELETE").status_code == 204
+    assert sorted(calls, key=str) == ["change_items", "items", "own"]
 
 
 def test_resource_patterns_see_the_raw_path() -> None:
