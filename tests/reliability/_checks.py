@@ -7,9 +7,13 @@ import typing as t
 from .mixed_app import origin_allowed
 
 
-def header_problems(headers: t.Iterable[tuple[str, str]]) -> list[str]:
+def header_problems(
+    headers: t.Iterable[tuple[str, str]],
+    allowed: t.Callable[[str], bool] = origin_allowed,
+) -> list[str]:
     """Problems with raw header lines: non-Latin-1 text, CR, LF or NUL, or an
-    ``Access-Control-Allow-Origin`` the mixed app's policy does not allow."""
+    ``Access-Control-Allow-Origin`` that ``allowed`` (default: the mixed app's
+    policy) refuses."""
     problems = []
     for name, value in headers:
         for part in (name, value):
@@ -20,7 +24,7 @@ def header_problems(headers: t.Iterable[tuple[str, str]]) -> list[str]:
             if any(c in part for c in "\r\n\0"):
                 problems.append(f"CR/LF/NUL: {name!r}: {value!r}")
         acao = name.lower() == "access-control-allow-origin" and value != "*"
-        if acao and not origin_allowed(value):
+        if acao and not allowed(value):
             problems.append(f"echoed a disallowed origin {value!r}")
     return problems
 

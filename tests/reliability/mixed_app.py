@@ -42,10 +42,21 @@ TOTAL_ITEMS = 997
 TOKENS = {f"token-{n}": f"user-{n}" for n in range(32)}
 #: Rows ``/big.csv`` yields at most: more than any client reads.
 BIG_ROWS = 5_000_000
+#: Rows ``/export.csv`` gives at most.
+MAX_SIZE = 100_000
 CLOSES_ENV = "RESPKIT_RELIABILITY_CLOSES"
 
 _write_lock = threading.Lock()
 _TOKEN = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def _arg(name: str, default: t.Any = "", kind: type = str) -> t.Any:
+    """A query argument for the app's own views; raw non-UTF-8 bytes (which
+    ``request.args`` cannot decode) are the client's error."""
+    try:
+        return request.args.get(name, default, type=kind)
+    except UnicodeDecodeError:
+        abort(400)
 
 
 def origin_allowed(origin: str) -> bool:
@@ -104,19 +115,30 @@ def create_app(closes_path: str | None = None) -> Flask:
     @cors()
     @csv_export(["n", "token"], filename="export.csv")
     def export() -> t.Iterator[tuple[int, str]]:
-        size = request.args.get("size", 10, type=int)
-        token = request.args.get("token", "")
+        size = _arg("size", 10, int)
+        if not 0 <= size <= MAX_SIZE:
+            abort(400)
+        token = _arg("token")
         try:
             for n in range(size):
                 yield (n, token)
         finally:
             record_close(token)
 
+    @app.get("/report")
+    @cors(expose_headers="X-Request-Token")
+    @paginate()
+    @csv_export({"n": "N", "label": "=Label"}, filename="report.csv", negotiate=True)
+    def report(pagination: t.Any) -> t.Iterator[dict[str, t.Any]]:
+        pagination.has_next = pagination.page < 5
+        start = pagination.offset
+        return ({"n": n, "label": f"-{n}"} for n in range(start, start + 3))
+
     @app.get("/big.csv")
     @cors()
     @csv_export(["n", "padding"])
     def big() -> t.Iterator[tuple[int, str]]:
-        token = request.args.get("token", "")
+        token = _arg("token")
         padding = "x" * 200
         try:
             for n in range(BIG_ROWS):

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.reliability, pytest.mark.live]
 
 CLIENTS = 16
 #: Requests per client; the run is bounded to CLIENTS * PER_CLIENT requests.
-PER_CLIENT = int(os.environ.get("RESPKIT_RELIABILITY_PER_CLIENT", "200"))
+PER_CLIENT = int(os.environ.get("RESPKIT_RELIABILITY_PER_CLIENT", "250"))
 
 
 def _assert_clean(server: str, outcome: t.Any, closes: Path) -> None:
