@@ -359,7 +359,7 @@ def cors(
     :param origins: ``"*"`` (the default), one serialized origin
         (``scheme://host[:port]``, compared case-insensitively), an iterable of
         origins and compiled regexes (matched with ``fullmatch``), or a callable
-        ``(origin) -> bool``. ``"null"`` matches only when listed.
+        ``(origin) -> bool``. ``"null"`` matches only when listed, and exactly.
     :param methods: Methods a preflight may ask for (exact, case-sensitive
         tokens, upper-cased here); ``None``: the route's methods.
     :param allow_headers: Request header names a preflight may ask for, or
