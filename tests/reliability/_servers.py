@@ -29,6 +29,12 @@ GUNICORN_THREADS = 4
 WAITRESS_THREADS = 8
 
 
+def _has_setting(name: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == name for setting in KNOWN_SETTINGS)
+
+
 def wait_until_up(base: str, timeout: float = 30.0) -> None:
     """Poll ``/health`` until it answers, or fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -108,6 +114,9 @@ def gunicorn_server(closes_path: str, log_path: str) -> t.Iterator[str]:
         log_path,
         "reliability.mixed_app:create_app()",
     ]
+    if _has_setting("control_socket_disable"):
+        # Newer gunicorn opens a control socket in $HOME; parallel runs clash.
+        command.insert(3, "--no-control-socket")
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             command,
