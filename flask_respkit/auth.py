@@ -24,12 +24,12 @@ from ._auth_http import (
     read_authorization,
 )
 from ._http import check_field_value, check_token, is_preflight
+from ._routing import view_answers_options
 from .core import (
     F,
     ResponseDecorator,
     Step,
     steps_of,
-    view_answers_options,
     wrap_view,
 )
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-import types
 import typing as t
 import weakref
 
-from flask import Flask, Response, after_this_request, current_app, request
+from flask import Flask, Response, after_this_request, current_app
+
+from ._routing import OptionsRoutedView, with_options
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -226,19 +227,6 @@ def response_decorator(
     return _Mutate(mutator, errors)
 
 
-def view_answers_options() -> bool:
-    """Whether the current route's view handles a plain ``OPTIONS`` itself.
-
-    A decorator with :attr:`~ResponseDecorator.routes_options` receives every
-    ``OPTIONS``; Flask would have answered it with its automatic ``Allow``
-    response unless the view lists ``OPTIONS`` in its ``methods`` attribute
-    (as a ``MethodView`` with an ``options`` method does). The wrapper cannot
-    see a route's ``methods=`` argument, only that attribute.
-    """
-    view = current_app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
-    return "OPTIONS" in (getattr(view, "methods", None) or ())
-
-
 def steps_of(view: t.Callable[..., t.Any]) -> tuple[ResponseDecorator, ...]:
     """The kit's decorators applied to ``view``, innermost first."""
     return getattr(view, "__respkit__", ())
@@ -355,7 +343,7 @@ def _wrap(
     if any(d.routes_options for d in chain):
         if inspect.iscoroutinefunction(view):
             wrapper.provide_automatic_options = False
-            wrapper.required_methods = _with_options(view)
+            wrapper.required_methods = with_options(view)
         else:
             wrapper = OptionsRoutedView(wrapper)
     return t.cast(F, wrapper)
@@ -376,59 +364,3 @@ def _mark(response: Response, decorator: ResponseDecorator) -> Response:
     else:
         applied.append(decorator)
     return response
-
-
-def _with_options(view: t.Callable[..., t.Any]) -> set[str]:
-    return {*getattr(view, "required_methods", ()), "OPTIONS"}
-
-
-class OptionsRoutedView:
-    """A sync view wrapper that always receives ``OPTIONS`` requests.
-
-    Flask answers ``OPTIONS`` itself unless the view sets
-    ``provide_automatic_options = False`` and requires ``OPTIONS``. A plain
-    function attribute would be overwritten by ``MethodView.as_view``, which
-    sets ``provide_automatic_options`` *after* applying ``decorators``; here
-    both are read-only properties, and what was set is kept in
-    :attr:`declared_automatic_options`.
-    """
-
-    def __init__(self, func: t.Callable[..., t.Any]) -> None:
-        functools.update_wrapper(self, func)
-        self.__wrapped__ = func.__wrapped__  # type: ignore[attr-defined]
-        self._func = func
-        # Also in __dict__, so that functools.wraps in a decorator applied
-        # above this one copies them (properties are not copied).
-        self.__dict__["provide_automatic_options"] = False
-        self.required_methods = self.__dict__.get("required_methods", ())
-
-    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        return self._func(*args, **kwargs)
-
-    def __get__(self, obj: object, owner: type | None = None) -> t.Any:
-        """Bind like a function, so it also decorates methods of a class."""
-        return self if obj is None else types.MethodType(self, obj)
-
-    @property
-    def provide_automatic_options(self) -> bool:
-        """Always ``False``: the wrapper answers ``OPTIONS`` itself."""
-        return False
-
-    @provide_automatic_options.setter
-    def provide_automatic_options(self, value: bool | None) -> None:
-        self.declared_automatic_options = value
-
-    @property
-    def required_methods(self) -> set[str]:
-        """The view's own ``required_methods`` plus ``OPTIONS``."""
-        return self.__dict__["required_methods"]  # type: ignore[no-any-return]
-
-    @required_methods.setter
-    def required_methods(self, value: t.Iterable[str]) -> None:
-        self.__dict__["required_methods"] = {*value, "OPTIONS"}
-
-    #: The ``provide_automatic_options`` value someone tried to set.
-    declared_automatic_options: bool | None = None
-
-    def __repr__(self) -> str:
-        return f"<respkit view {self.__name__}>"  # type: ignore[attr-defined]

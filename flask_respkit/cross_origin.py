@@ -46,6 +46,7 @@ from ._cors_options import (
     KIT_EXPOSED as KIT_EXPOSED,  # re-exported: documented here
 )
 from ._http import add_vary, is_preflight
+from ._routing import view_answers_options
 from .core import F, ResponseDecorator, Step, steps_of
 
 
@@ -146,8 +147,7 @@ class Policy(Step):
             return None
         if is_preflight(req):
             return self.preflight(req.environ, req.url_rule)
-        view = current_app.view_functions.get(req.endpoint)  # type: ignore[arg-type]
-        if "OPTIONS" in (getattr(view, "methods", None) or ()):
+        if view_answers_options():
             return None
         return self.apply(current_app.make_default_options_response())
 
