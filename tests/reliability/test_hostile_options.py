@@ -26,6 +26,7 @@ from flask_respkit import (
     headers,
     link_header,
     paginate,
+    response_decorator,
     vary,
 )
 from flask_respkit.cross_origin import cors_policy_of
@@ -159,6 +160,7 @@ VALID: dict[str, list[t.Any]] = {
     "escape_formulas": [True, False],
     "negotiate": [True, False],
     "mapping": [None, {"X-Frame-Options": "DENY", "Cache-Control": "no-store"}],
+    "errors": [True, False],
     "location": ["http://localhost/x/1", "/relative", "view", lambda r: None],
     "target": ["http://localhost/next?page=2", "https://e.test/a;b,c", "view"],
     "rel": ["next", "prev", "https://rel.test/x", "next prev"],
@@ -173,6 +175,11 @@ any_value = st.one_of(
     st.lists(scalar, max_size=4),
     st.dictionaries(st.text(max_size=10), scalar, max_size=3),
 )
+
+
+def _stamp(response: t.Any) -> t.Any:
+    response.headers["X-Stamped"] = "1"
+    return response
 
 
 def options(*names: str) -> st.SearchStrategy[dict[str, t.Any]]:
@@ -249,6 +256,19 @@ MAKERS: dict[str, tuple[t.Callable[..., t.Any], st.SearchStrategy[t.Any]]] = {
         st.fixed_dictionaries(
             {"target": any_value, "rel": any_value},
             optional={"title": any_value, "type": any_value, "hreflang": any_value},
+        ),
+    ),
+    "response_decorator": (
+        lambda kw: response_decorator(kw["mutator"], **kw["rest"]),
+        st.fixed_dictionaries(
+            {
+                "mutator": st.one_of(
+                    st.sampled_from([_stamp, lambda r: None]),
+                    # None is the factory form, response_decorator(errors=...)
+                    any_value.filter(lambda v: v is not None),
+                ),
+                "rest": options("errors"),
+            }
         ),
     ),
     "created": (
