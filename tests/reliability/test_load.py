@@ -4,11 +4,17 @@ request, and no error is allowed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import requests
+from flask import Flask
+
+from flask_respkit import Pagination, RespKit, cors, paginate
 
 from ._figures import record
 from ._load import KINDS, run_load
@@ -63,4 +69,70 @@ def test_gunicorn_under_load(tmp_path: Path) -> None:
         f"gunicorn ({GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads)",
         outcome,
         closes,
+    )
+
+
+# One decorator object, two apps with different config, served at once: the
+# per-app resolution must never hand one app's policy to the other's request.
+SHARED_CORS = cors(expose_headers=["X-App"])
+SHARED_PAGINATE = paginate()
+
+
+def _shared_app(name: str, per_page: int) -> Flask:
+    app = Flask(name)
+    app.config.update(
+        RESPKIT_CORS_ORIGINS=[f"http://{name}.test"], RESPKIT_PER_PAGE=per_page
+    )
+    RespKit(app)
+
+    @app.get("/health")
+    def health() -> str:
+        return "ok"
+
+    @app.get("/items")
+    @SHARED_CORS
+    @SHARED_PAGINATE
+    def items(pagination: Pagination) -> tuple[dict[str, int], dict[str, str]]:
+        pagination.total = 1000
+        return {"per_page": pagination.per_page}, {"X-App": name}
+
+    return app
+
+
+def test_shared_decorators_keep_each_apps_config() -> None:
+    apps = {"one": 5, "two": 7}
+    with contextlib.ExitStack() as stack:
+        one = stack.enter_context(waitress_server(_shared_app("one", 5)))
+        two = stack.enter_context(waitress_server(_shared_app("two", 7)))
+        bases = {"one": one, "two": two}
+
+        def client(n: int) -> list[str]:
+            problems = []
+            with requests.Session() as session:
+                for i in range(PER_CLIENT // 5):
+                    name = ("one", "two")[(n + i) % 2]
+                    origin = f"http://{('one', 'two')[i % 2]}.test"
+                    r = session.get(
+                        bases[name] + "/items?page=2",
+                        headers={"Origin": origin},
+                        timeout=30,
+                    )
+                    want = origin if origin == f"http://{name}.test" else None
+                    got = (
+                        r.status_code,
+                        r.headers.get("X-App"),
+                        r.json()["per_page"],
+                        r.headers.get("Access-Control-Allow-Origin"),
+                        f"per_page={apps[name]}" in r.headers.get("Link", ""),
+                    )
+                    if got != (200, name, apps[name], want, False):
+                        problems.append(f"{name} from {origin}: {got}")
+            return problems
+
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            problems = [p for found in pool.map(client, range(CLIENTS)) for p in found]
+    assert not problems, problems[:10]
+    record(
+        "two apps sharing decorator objects: requests, 0 errors",
+        CLIENTS * (PER_CLIENT // 5),
     )
