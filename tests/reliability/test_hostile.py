@@ -121,6 +121,7 @@ def _environ(draw: st.DrawFn, text: st.SearchStrategy[str]) -> dict[str, str]:
         "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
         "HTTP_AUTHORIZATION",
         "HTTP_ACCEPT",
+        "HTTP_HOST",
     ):
         value = header(text)
         if value is not None:
