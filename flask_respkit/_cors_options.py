@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import inspect
 import re
 import typing as t
 from collections.abc import Callable, Iterable, Mapping
@@ -125,6 +126,20 @@ def _check_origin(option: str, value: str) -> str:
     return f"{scheme}://{host}:{port}"
 
 
+def _check_predicate(option: str, value: t.Callable[..., t.Any]) -> None:
+    """Refuse a callable that cannot take an origin: most often a view, from
+    ``@cors`` written without parentheses."""
+    try:
+        inspect.signature(value).bind("https://origin.example")
+    except TypeError:
+        raise TypeError(
+            f"{option} callable must take one argument, the origin; got"
+            f" {value!r}. Did you write @cors instead of @cors()?"
+        ) from None
+    except ValueError:  # no signature to read (some builtins): trust it
+        pass
+
+
 def check_origins(option: str, value: object) -> str | Origins:
     """Validate an ``origins`` option into ``"*"`` or :class:`Origins`.
 
@@ -139,6 +154,7 @@ def check_origins(option: str, value: object) -> str | Origins:
     if isinstance(value, re.Pattern):
         value = [value]
     if callable(value):
+        _check_predicate(option, value)
         return Origins(frozenset(), (), t.cast("Callable[[str], bool]", value))
     if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
         raise TypeError(

@@ -1274,3 +1274,21 @@ def test_cors_on_an_error_handler(bare_app: Flask) -> None:
 )
 def test_raw_path(environ: dict[str, str], path: str) -> None:
     assert raw_path(environ) == path
+
+
+def test_bare_cors_without_parentheses_is_a_clear_error() -> None:
+    def view() -> str:
+        return ""
+
+    with pytest.raises(TypeError, match=r"Did you write @cors instead of @cors\(\)"):
+        cors(view)  # type: ignore[arg-type]
+
+
+def test_a_predicate_taking_the_origin_is_accepted(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @cors(lambda origin: origin.endswith(".example.org"))
+    def view() -> str:
+        return ""
+
+    r = client.get("/", headers={"Origin": "https://a.example.org"})
+    assert r.headers["Access-Control-Allow-Origin"] == "https://a.example.org"
