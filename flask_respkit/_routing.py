@@ -9,6 +9,8 @@ import typing as t
 
 from flask import current_app, request
 
+from ._http import is_preflight
+
 
 def view_answers_options() -> bool:
     """Whether the current route's view handles a plain ``OPTIONS`` itself.
@@ -21,6 +23,22 @@ def view_answers_options() -> bool:
     """
     view = current_app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
     return "OPTIONS" in (getattr(view, "methods", None) or ())
+
+
+def options_answered_below() -> bool:
+    """Whether this request is an ``OPTIONS`` that a decorator with
+    :attr:`~ResponseDecorator.routes_options` answers by itself: a CORS
+    preflight, or a plain ``OPTIONS`` the view does not handle (Flask's
+    automatic answer). Decorators above it leave such an answer alone: a
+    preflight is neither paginated nor turned into a 201."""
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    return req.method == "OPTIONS" and (is_preflight(req) or not view_answers_options())
+
+
+def automatic_options() -> bool:
+    """Whether this request is an ``OPTIONS`` Flask would have answered
+    itself (the view does not handle ``OPTIONS``)."""
+    return request.method == "OPTIONS" and not view_answers_options()
 
 
 def with_options(view: t.Callable[..., t.Any]) -> set[str]:

@@ -24,7 +24,6 @@ from ._auth_http import (
     read_authorization,
 )
 from ._http import check_field_value, check_token, is_preflight
-from ._routing import view_answers_options
 from .core import (
     F,
     ResponseDecorator,
@@ -151,8 +150,6 @@ class _ChallengeStep(Step):
         #: Error steps to run on the guard's own 401: the challenges below
         #: first (innermost first), then this one, then the others (CORS).
         self.deny_steps: tuple[Step, ...] = (*auth, self, *rest)
-        #: A decorator below answers CORS preflights itself.
-        self.preflight_below = any(d.routes_options for d in below)
         self.handled = _has_401_handler(app, [b for b in app.error_handler_spec if b])
         self.bodies = Bodies(app, MESSAGE)
         self.alone = self.deny_steps == (self,)
@@ -169,15 +166,8 @@ class _ChallengeStep(Step):
             return None
         req = request._get_current_object()  # type: ignore[attr-defined]
         if is_preflight(req):
-            if self.preflight_below:
-                return None
-            return current_app.make_default_options_response()
-        if (
-            req.method == "OPTIONS"
-            and self.preflight_below
-            and not view_answers_options()
-        ):
-            # Flask would have answered it before any decorator; never the view.
+            # No cors below (one below answers before this step runs): never
+            # challenge a preflight, never run the view for it.
             return current_app.make_default_options_response()
         try:
             ok = verify(read_authorization(req))

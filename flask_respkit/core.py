@@ -19,7 +19,14 @@ import weakref
 
 from flask import Flask, Response, after_this_request, current_app
 
-from ._routing import OptionsRoutedView, with_options
+from ._routing import (
+    OptionsRoutedView,
+    options_answered_below,
+    with_options,
+)
+from ._routing import (
+    automatic_options as _automatic_options,
+)
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -81,7 +88,10 @@ class ResponseDecorator:
 
     #: The wrapped route must receive ``OPTIONS`` requests itself (CORS
     #: preflights), even as a ``MethodView`` whose ``as_view`` resets the
-    #: routing attributes after applying ``decorators``.
+    #: routing attributes after applying ``decorators``. The step's ``before``
+    #: answers the ``OPTIONS`` it wants to; any other gets Flask's automatic
+    #: answer (passed through the step), unless the view handles ``OPTIONS``
+    #: itself. Decorators above leave these answers alone.
     routes_options: t.ClassVar[bool] = False
 
     #: The step's :meth:`~Step.finish` turns the view's own return value into
@@ -275,28 +285,44 @@ def _rewrap_below(
     return rebuilt
 
 
+def _on_error(decorator: ResponseDecorator, step: Step) -> None:
+    """Have ``step`` edit the error response Flask builds, if it asks to."""
+    if not step.errors:
+        return
+
+    def apply_once(response: Response) -> Response:
+        if decorator in _applied(response):
+            return response
+        return _mark(step.apply(response), decorator)
+
+    after_this_request(apply_once)
+
+
 def _wrap(
     view: F, decorator: ResponseDecorator, below: tuple[ResponseDecorator, ...]
 ) -> F:
     static = decorator.static_step()
     step_for = decorator.step_for
+    #: A decorator below answers OPTIONS (CORS): its answer is final.
+    options_below = any(d.routes_options for d in below)
+    #: This one does: it gives Flask's automatic answer, which pinning
+    #: ``provide_automatic_options = False`` took away, unless its ``before``
+    #: answered (a preflight) or the view handles ``OPTIONS`` itself.
+    routes_here = decorator.routes_options and not options_below
 
     def fail(step: Step) -> None:
-        if not step.errors:
-            return
-
-        def apply_once(response: Response) -> Response:
-            if decorator in _applied(response):
-                return response
-            return _mark(step.apply(response), decorator)
-
-        after_this_request(apply_once)
+        _on_error(decorator, step)
 
     def enter(kwargs: dict[str, t.Any]) -> tuple[Step, Response | None]:
-        step = static or step_for(current_app._get_current_object())  # type: ignore[attr-defined]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        step = static or step_for(app)
         try:
             early = step.before(kwargs)
         except Exception:
+            # The wrappers below never run: their error edits (CORS headers on
+            # a 400 from this step, say) must still reach the error response.
+            for inner in below:
+                _on_error(inner, inner.step_for(app))
             fail(step)
             raise
         return step, None if early is None else _mark(early, decorator)
@@ -314,11 +340,16 @@ def _wrap(
     if inspect.iscoroutinefunction(view):
 
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+            if options_below and options_answered_below():
+                return await view(*args, **kwargs)  # type: ignore[no-any-return]
             step, early = enter(kwargs)
             if early is not None:
                 return early
             try:
-                rv = await view(*args, **kwargs)
+                if routes_here and _automatic_options():
+                    rv = current_app.make_default_options_response()
+                else:
+                    rv = await view(*args, **kwargs)
             except Exception:
                 fail(step)
                 raise
@@ -327,11 +358,16 @@ def _wrap(
     else:
 
         def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+            if options_below and options_answered_below():
+                return view(*args, **kwargs)  # type: ignore[no-any-return]
             step, early = enter(kwargs)
             if early is not None:
                 return early
             try:
-                rv = view(*args, **kwargs)
+                if routes_here and _automatic_options():
+                    rv = current_app.make_default_options_response()
+                else:
+                    rv = view(*args, **kwargs)
             except Exception:
                 fail(step)
                 raise

@@ -46,7 +46,6 @@ from ._cors_options import (
     KIT_EXPOSED as KIT_EXPOSED,  # re-exported: documented here
 )
 from ._http import add_vary, is_preflight
-from ._routing import view_answers_options
 from .core import F, ResponseDecorator, Step, steps_of
 
 
@@ -147,9 +146,7 @@ class Policy(Step):
             return None
         if is_preflight(req):
             return self.preflight(req.environ, req.url_rule)
-        if view_answers_options():
-            return None
-        return self.apply(current_app.make_default_options_response())
+        return None  # core gives a plain OPTIONS Flask's answer, then apply()
 
     def preflight(self, environ: Mapping[str, t.Any], rule: t.Any) -> Response:
         """Answer a preflight: 204 with the CORS headers, or 403 with a reason.

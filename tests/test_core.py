@@ -7,7 +7,7 @@ import pytest
 from flask import Blueprint, Flask, Response, abort, request
 from flask.views import MethodView
 
-from flask_respkit import RespKit, response_decorator
+from flask_respkit import RespKit, created, response_decorator
 from flask_respkit.core import (
     OptionsRoutedView,
     ResponseDecorator,
@@ -381,8 +381,65 @@ def test_routes_options_reaches_function_view(app: Flask, client: t.Any) -> None
 
     r = client.options("/")
     assert r.status_code == 204
-    assert r.headers["X-Tag"] == "tag"
-    assert client.get("/").data == b"view"
+    assert "X-Tag" not in r.headers  # an OPTIONS answer below is final
+    r = client.get("/")
+    assert (r.data, r.headers["X-Tag"]) == (b"view", "tag")
+
+
+class _PreflightOnly(ResponseDecorator):
+    """Routes OPTIONS and answers only preflights, as ``cors`` does."""
+
+    routes_options = True
+
+    def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
+        class _Step(Step):
+            def before(self, kwargs: dict[str, t.Any]) -> Response | None:
+                if request.headers.get("Access-Control-Request-Method"):
+                    return Response(status=204, headers={"X-Preflight": "yes"})
+                return None
+
+            def apply(self, response: Response) -> Response:
+                response.headers["X-Routed"] = "yes"
+                return response
+
+        return _Step()
+
+
+def test_plain_options_gets_flasks_answer_through_the_routing_step(
+    app: Flask, client: t.Any
+) -> None:
+    calls = []
+
+    @app.get("/")
+    @created("/elsewhere")
+    @_PreflightOnly()
+    def view() -> str:
+        calls.append(1)
+        return "view"
+
+    r = client.options("/")
+    assert (r.status_code, calls) == (200, [])
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert r.headers["X-Routed"] == "yes"
+    assert "Location" not in r.headers  # created above leaves it alone
+    r = client.options(
+        "/",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert (r.status_code, r.headers["X-Preflight"]) == (204, "yes")
+    assert "Location" not in r.headers
+    r = client.get("/")
+    assert (r.status_code, r.headers["Location"]) == (201, "http://localhost/elsewhere")
+
+
+def test_a_view_that_handles_options_gets_them(app: Flask, client: t.Any) -> None:
+    def view() -> str:
+        return request.method
+
+    view.methods = ["GET", "OPTIONS"]  # type: ignore[attr-defined]
+    app.add_url_rule("/", view_func=created("/x")(_PreflightOnly()(view)))
+    r = client.options("/")
+    assert (r.status_code, r.data) == (201, b"OPTIONS")
 
 
 def test_routes_options_survives_method_view_as_view(app: Flask, client: t.Any) -> None:
