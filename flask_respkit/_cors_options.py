@@ -189,13 +189,23 @@ def _names(option: str, value: object) -> tuple[str, ...]:
 
 def check_methods(option: str, value: object) -> tuple[str, ...] | None:
     """Validate ``methods``: ``None`` (the route's methods) or method tokens,
-    upper-cased."""
-    return None if value is None else tuple(m.upper() for m in _names(option, value))
+    upper-cased; an empty list would refuse every preflight."""
+    if value is None:
+        return None
+    methods = tuple(m.upper() for m in _names(option, value))
+    if not methods:
+        raise ValueError(f"{option} must list at least one method (None: the route's)")
+    return methods
 
 
 def check_allow_headers(option: str, value: object) -> str | tuple[str, ...]:
     """Validate ``allow_headers``: ``"*"`` (echo what is asked) or header names."""
-    return "*" if value == "*" else _names(option, value or ())
+    if value == "*":
+        return "*"
+    names = _names(option, value or ())
+    if "*" in names:
+        raise ValueError(f"{option}: '*' allows every header and must stand alone")
+    return names
 
 
 def check_expose_headers(option: str, value: object) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from .core import (
     steps_of,
     wrap_view,
 )
+from .extension import settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterable, Mapping
@@ -293,6 +294,10 @@ def auth_challenge(
     return _AuthChallenge(scheme, realm, verify, tuple(params.items()))
 
 
+#: Schemes whose challenges must carry a realm (RFC 7617 §2, RFC 7616 §3.3).
+_REALM_REQUIRED = frozenset({"basic", "digest"})
+
+
 def challenge_response(
     *challenges: Challenge, status: int | None = None, body: t.Any = None
 ) -> Response:
@@ -305,7 +310,9 @@ def challenge_response(
     Return it, or raise it with ``abort(challenge_response(...))``. Call it
     during a request.
 
-    :param challenges: One ``WWW-Authenticate`` line each, in order.
+    :param challenges: One ``WWW-Authenticate`` line each, in order. A Basic
+        or Digest challenge without a ``realm`` (which those schemes require)
+        gets ``RESPKIT_AUTH_REALM``; others are sent as given.
     :param status: The status; by default from the first challenge's
         ``error`` per RFC 6750 (``invalid_request`` 400, ``invalid_token``
         401, ``insufficient_scope`` 403), else 401.
@@ -344,7 +351,14 @@ def challenge_response(
     else:
         response = app.make_response(body)
         response.status_code = status
+    realm = settings_for(app)["RESPKIT_AUTH_REALM"]
     for challenge in challenges:
+        if (
+            challenge.scheme.lower() in _REALM_REQUIRED
+            and challenge.get("realm") is None
+        ):
+            params = dict(challenge.params)
+            challenge = Challenge(challenge.scheme, realm=realm, **params)
         response.headers.add("WWW-Authenticate", str(challenge))
     return response
 

@@ -19,6 +19,7 @@ import weakref
 
 from flask import Flask, Response, after_this_request, current_app
 
+from ._http import check_bool
 from ._routing import (
     OptionsRoutedView,
     options_answered_below,
@@ -227,6 +228,7 @@ def response_decorator(
 
     .. versionadded:: 0.1.0
     """
+    check_bool("response_decorator(errors=)", errors)
     if mutator is None:
         return lambda m: response_decorator(m, errors=errors)
     if not callable(mutator):

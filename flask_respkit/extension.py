@@ -80,6 +80,14 @@ def _validate(values: Mapping[str, t.Any]) -> Mapping[str, t.Any]:
             "RESPKIT_PER_PAGE must not exceed RESPKIT_MAX_PER_PAGE"
             f" ({checked['RESPKIT_PER_PAGE']} > {checked['RESPKIT_MAX_PER_PAGE']})"
         )
+    if (
+        checked["RESPKIT_CORS_ALLOW_CREDENTIALS"]
+        and checked["RESPKIT_CORS_ORIGINS"] == "*"
+    ):
+        raise ValueError(
+            "RESPKIT_CORS_ALLOW_CREDENTIALS = True needs RESPKIT_CORS_ORIGINS to list"
+            " the origins: with '*' any website could act as your signed-in users"
+        )
     return MappingProxyType(checked)
 
 

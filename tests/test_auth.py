@@ -1014,3 +1014,17 @@ def test_plain_options_gets_flasks_answer_in_either_order(
     assert "WWW-Authenticate" not in r.headers
     assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert client.get("/x").status_code == 401
+
+
+def test_challenge_response_fills_in_the_configured_realm(app: Flask) -> None:
+    app.config["RESPKIT_AUTH_REALM"] = "ignored after init"
+
+    @app.get("/")
+    def view() -> t.Any:
+        return challenge_response(Challenge("Basic"), Challenge("Bearer", realm="api"))
+
+    r = app.test_client().get("/")
+    assert r.headers.getlist("WWW-Authenticate") == [
+        'Basic realm="Authentication Required"',
+        'Bearer realm="api"',
+    ]

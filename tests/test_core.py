@@ -594,3 +594,9 @@ def test_routes_options_decorates_a_method_view_method(
 
     app.add_url_rule("/items", view_func=Items.as_view("items"))
     assert client.get("/items").data == b"get from Items"
+
+
+@pytest.mark.parametrize("errors", ["yes", None, 0, 1])
+def test_response_decorator_errors_must_be_a_bool(errors: t.Any) -> None:
+    with pytest.raises(TypeError, match=r"response_decorator\(errors=\)"):
+        response_decorator(lambda r: None, errors=errors)

@@ -1292,3 +1292,18 @@ def test_a_predicate_taking_the_origin_is_accepted(app: Flask, client: t.Any) ->
 
     r = client.get("/", headers={"Origin": "https://a.example.org"})
     assert r.headers["Access-Control-Allow-Origin"] == "https://a.example.org"
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"methods": []}, "at least one method"),
+        ({"methods": ""}, "at least one method"),
+        ({"allow_headers": ["*", "X-A"]}, "must stand alone"),
+    ],
+)
+def test_options_that_would_refuse_everything_are_refused_when_made(
+    options: dict[str, t.Any], match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        cors("https://app.example", **options)

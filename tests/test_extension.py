@@ -176,3 +176,14 @@ def test_unknown_key_is_refused() -> None:
     app.config["RESPKIT_ZZZ"] = 1
     with pytest.raises(ValueError, match="RESPKIT_ZZZ is not a flask-respkit setting"):
         RespKit(app)
+
+
+def test_credentials_with_any_origin_in_config_fails_at_init_app() -> None:
+    app = Flask(__name__)
+    app.config["RESPKIT_CORS_ALLOW_CREDENTIALS"] = True
+    with pytest.raises(ValueError, match=r"RESPKIT_CORS_ALLOW_CREDENTIALS.*ORIGINS"):
+        RespKit(app)
+    app = Flask(__name__)
+    app.config["RESPKIT_CORS_ALLOW_CREDENTIALS"] = True
+    app.config["RESPKIT_CORS_ORIGINS"] = ["https://app.example"]
+    RespKit(app)
