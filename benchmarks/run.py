@@ -1,6 +1,6 @@
 """Run every benchmark in this folder and print one report.
 
-    python benchmarks/run.py                  # everything (two or three minutes)
+    python benchmarks/run.py                  # everything (one to two minutes)
     python benchmarks/run.py bench_cors       # some modules only
     python benchmarks/run.py --quick          # a few requests each: a smoke test
 

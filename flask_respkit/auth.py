@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import typing as t
 
-from flask import Flask, Response, after_this_request, current_app, request
+from flask import Flask, Request, Response, after_this_request, current_app, request
 from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import Unauthorized
 from werkzeug.http import HTTP_STATUS_CODES
@@ -140,11 +140,13 @@ class _ChallengeStep(Step):
         below: tuple[ResponseDecorator, ...],
     ) -> None:
         self.value, self.scheme = str(challenge), challenge.scheme.lower()
-        # An ``async def`` verify runs through Flask's async support
-        # (``flask[async]``); its coroutine object would otherwise be truthy.
-        self.verify = (
-            app.ensure_sync(verify) if inspect.iscoroutinefunction(verify) else verify
-        )
+        # An ``async def`` verify is awaited on an async view, and run through
+        # Flask's async support (``flask[async]``) on a sync one; its coroutine
+        # object must never be taken as a truthy answer.
+        self.verify_async = verify if inspect.iscoroutinefunction(verify) else None
+        self.verify = verify
+        if self.verify_async is not None:
+            self.verify = app.ensure_sync(self.verify_async)
         steps = [d.step_for(app) for d in below]
         auth = [s for s in steps if isinstance(s, _ChallengeStep)]
         rest = [s for s in steps if s.errors and not isinstance(s, _ChallengeStep)]
@@ -161,17 +163,23 @@ class _ChallengeStep(Step):
             return response
         return add_challenge(response, self.value, self.scheme)
 
-    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        verify = self.verify
-        if verify is None:
-            return None
+    def _start(self) -> tuple[Request | None, Response | None]:
+        """The request to verify, or ``None`` and maybe an early answer."""
+        if self.verify is None:
+            return None, None
         req = request._get_current_object()  # type: ignore[attr-defined]
         if is_preflight(req):
             # No cors below (one below answers before this step runs): never
             # challenge a preflight, never run the view for it.
-            return current_app.make_default_options_response()
+            return None, current_app.make_default_options_response()
+        return req, None
+
+    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
+        req, early = self._start()
+        if req is None:
+            return early
         try:
-            ok = verify(read_authorization(req))
+            ok = t.cast(Verify, self.verify)(read_authorization(req))
             if inspect.isawaitable(ok):
                 getattr(ok, "close", lambda: None)()
                 raise TypeError(
@@ -181,6 +189,23 @@ class _ChallengeStep(Step):
         except Exception:
             self._on_error()
             raise
+        return self._decide(req, ok)
+
+    async def before_async(self, kwargs: dict[str, t.Any]) -> Response | None:
+        if self.verify_async is None:
+            return self.before(kwargs)
+        req, early = self._start()
+        if req is None:
+            return early
+        try:
+            ok = await self.verify_async(read_authorization(req))
+        except Exception:
+            self._on_error()
+            raise
+        return self._decide(req, ok)
+
+    def _decide(self, req: Request, ok: object) -> Response | None:
+        """Let the view run (``None``) or answer 401 with the challenges."""
         if ok:
             return None
         if self.handled and _has_401_handler(current_app, req.blueprints):

@@ -59,6 +59,14 @@ class Step:
         """
         return None
 
+    async def before_async(self, kwargs: dict[str, t.Any]) -> Response | None:
+        """:meth:`before` for an ``async def`` view, run in its event loop.
+
+        The default calls :meth:`before`; override it to await something, such
+        as an ``async def`` callback of the user's.
+        """
+        return self.before(kwargs)
+
     def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         """Turn the view's return value into the response.
 
@@ -315,17 +323,33 @@ def _wrap(
     def fail(step: Step) -> None:
         _on_error(decorator, step)
 
+    def current_step() -> Step:
+        return static or step_for(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    def before_failed(step: Step) -> None:
+        # The wrappers below never run: their error edits (CORS headers on a
+        # 400 from this step, say) must still reach the error response.
+        if below:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            for inner in below:
+                _on_error(inner, inner.step_for(app))
+        fail(step)
+
     def enter(kwargs: dict[str, t.Any]) -> tuple[Step, Response | None]:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        step = static or step_for(app)
+        step = current_step()
         try:
             early = step.before(kwargs)
         except Exception:
-            # The wrappers below never run: their error edits (CORS headers on
-            # a 400 from this step, say) must still reach the error response.
-            for inner in below:
-                _on_error(inner, inner.step_for(app))
-            fail(step)
+            before_failed(step)
+            raise
+        return step, None if early is None else _mark(early, decorator)
+
+    async def enter_async(kwargs: dict[str, t.Any]) -> tuple[Step, Response | None]:
+        step = current_step()
+        try:
+            early = await step.before_async(kwargs)
+        except Exception:
+            before_failed(step)
             raise
         return step, None if early is None else _mark(early, decorator)
 
@@ -344,7 +368,7 @@ def _wrap(
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
             if options_below and options_answered_below():
                 return await view(*args, **kwargs)  # type: ignore[no-any-return]
-            step, early = enter(kwargs)
+            step, early = await enter_async(kwargs)
             if early is not None:
                 return early
             try:

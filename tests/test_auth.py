@@ -1028,3 +1028,20 @@ def test_challenge_response_fills_in_the_configured_realm(app: Flask) -> None:
         'Basic realm="Authentication Required"',
         'Bearer realm="api"',
     ]
+
+
+@pytest.mark.parametrize(("token", "status"), [("good", 200), ("bad", 401)])
+def test_async_verify_on_an_async_view_is_awaited_in_its_loop(
+    app: Flask, client: t.Any, token: str, status: int
+) -> None:
+    async def verify(auth: t.Any) -> bool:
+        return auth is not None and auth.token == "good"
+
+    @app.get("/secret")
+    @auth_challenge("Bearer", verify=verify)
+    async def secret() -> str:
+        return "TOP SECRET"
+
+    r = client.get("/secret", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == status
+    assert (b"TOP SECRET" in r.data) == (status == 200)
