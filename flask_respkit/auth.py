@@ -34,7 +34,7 @@ from .core import (
 from .extension import settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Iterable, Mapping
 
 #: ``verify(authorization) -> bool``: werkzeug's ``Authorization`` or ``None``.
 Verify = t.Callable[[t.Optional[Authorization]], t.Any]
@@ -386,20 +386,3 @@ def challenge_response(
             challenge = Challenge(challenge.scheme, realm=realm, **params)
         response.headers.add("WWW-Authenticate", str(challenge))
     return response
-
-
-def challenge_401_hook(settings: Mapping[str, t.Any]) -> Callable[[Response], Response]:
-    """The ``after_request`` hook of ``RESPKIT_AUTH_CHALLENGE_401``: give every
-    401 without a ``WWW-Authenticate`` the app's default challenge."""
-    value = str(
-        default_challenge(
-            settings["RESPKIT_AUTH_SCHEME"], settings["RESPKIT_AUTH_REALM"]
-        )
-    )
-
-    def challenge_401(response: Response) -> Response:
-        if response.status_code == 401 and "WWW-Authenticate" not in response.headers:
-            response.headers["WWW-Authenticate"] = value
-        return response
-
-    return challenge_401

@@ -21,7 +21,7 @@ from ._http import check_bool, check_field_value, check_positive_int, check_toke
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Mapping
 
-    from flask import Flask
+    from flask import Flask, Response
 
 
 def _check_dialect(key: str, value: object) -> object:
@@ -176,8 +176,27 @@ class RespKit:
         # 401 challenge the next one adds.
         install_resources(app, settings)
         if settings["RESPKIT_AUTH_CHALLENGE_401"]:
-            from .auth import challenge_401_hook
-
             app.after_request(expose_challenge)
-            app.after_request(challenge_401_hook(settings))
+            app.after_request(_challenge_401_hook(settings))
         app.extensions["respkit"] = State(extension=self, settings=settings)
+
+
+def _challenge_401_hook(
+    settings: Mapping[str, t.Any],
+) -> Callable[[Response], Response]:
+    """The ``after_request`` hook of ``RESPKIT_AUTH_CHALLENGE_401``: give every
+    401 without a ``WWW-Authenticate`` the app's default challenge."""
+    from .auth import default_challenge
+
+    value = str(
+        default_challenge(
+            settings["RESPKIT_AUTH_SCHEME"], settings["RESPKIT_AUTH_REALM"]
+        )
+    )
+
+    def challenge_401(response: Response) -> Response:
+        if response.status_code == 401 and "WWW-Authenticate" not in response.headers:
+            response.headers["WWW-Authenticate"] = value
+        return response
+
+    return challenge_401

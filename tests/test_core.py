@@ -8,12 +8,8 @@ from flask import Blueprint, Flask, Response, abort, request
 from flask.views import MethodView
 
 from flask_respkit import RespKit, created, response_decorator
-from flask_respkit.core import (
-    OptionsRoutedView,
-    ResponseDecorator,
-    Step,
-    steps_of,
-)
+from flask_respkit._routing import OptionsRoutedView
+from flask_respkit.core import ResponseDecorator, Step, steps_of
 
 
 @response_decorator
