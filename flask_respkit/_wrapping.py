@@ -13,6 +13,7 @@ import inspect
 import typing as t
 
 from flask import Response, after_this_request, current_app
+from flask.globals import _cv_app
 
 from ._routing import (
     OptionsRoutedView,
@@ -85,7 +86,7 @@ def wrap(
         _on_error(decorator, step)
 
     def current_step() -> Step:
-        return static or step_for(current_app._get_current_object())  # type: ignore[attr-defined]
+        return static or step_for(_cv_app.get().app)
 
     def before_failed(step: Step) -> None:
         # The wrappers below never run: their error edits (CORS headers on a
@@ -98,6 +99,8 @@ def wrap(
 
     def enter(kwargs: dict[str, t.Any]) -> tuple[Step, Response | None]:
         step = current_step()
+        if not step.runs_before:
+            return step, None
         try:
             early = step.before(kwargs)
         except Exception:
@@ -107,6 +110,8 @@ def wrap(
 
     async def enter_async(kwargs: dict[str, t.Any]) -> tuple[Step, Response | None]:
         step = current_step()
+        if not step.runs_before:
+            return step, None
         try:
             early = await step.before_async(kwargs)
         except Exception:

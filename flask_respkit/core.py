@@ -54,6 +54,16 @@ class Step:
     #: app error handler's response). The app's error handlers still run first.
     errors: t.ClassVar[bool] = False
 
+    #: Whether the class overrides :meth:`before` or :meth:`before_async`;
+    #: the wrapper skips the call otherwise. Set for every subclass.
+    runs_before: t.ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.runs_before = (
+            cls.before is not Step.before or cls.before_async is not Step.before_async
+        )
+
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
         """Run before the view; may change the view's keyword arguments.
 
