@@ -8,6 +8,7 @@ import types
 import typing as t
 
 from flask import current_app, request
+from flask.globals import _cv_request
 
 from ._http import is_preflight
 
@@ -31,14 +32,14 @@ def options_answered_below() -> bool:
     preflight, or a plain ``OPTIONS`` the view does not handle (Flask's
     automatic answer). Decorators above it leave such an answer alone: a
     preflight is neither paginated nor turned into a 201."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
+    req = _cv_request.get().request
     return req.method == "OPTIONS" and (is_preflight(req) or not view_answers_options())
 
 
 def automatic_options() -> bool:
     """Whether this request is an ``OPTIONS`` Flask would have answered
     itself (the view does not handle ``OPTIONS``)."""
-    return request.method == "OPTIONS" and not view_answers_options()
+    return _cv_request.get().request.method == "OPTIONS" and not view_answers_options()
 
 
 def with_options(view: t.Callable[..., t.Any]) -> set[str]:

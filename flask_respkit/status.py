@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Mapping
 
-from flask import Response
+from flask import Response, current_app
 
 from ._http import add_vary, check_field_value, check_token, check_vary_names
 from .core import F, StaticDecorator
@@ -13,6 +13,15 @@ from .core import F, StaticDecorator
 
 class _NoContent(StaticDecorator):
     """Turn a 2xx response into ``204 No Content``."""
+
+    def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+        if rv is None or isinstance(rv, (str, bytes, dict, list)):
+            # A bare body (or nothing at all) is a success whose body goes:
+            # build the 204 directly rather than the body and then drop it.
+            response = current_app.response_class(status=204)
+            del response.headers["Content-Type"]
+            return response
+        return self.apply(current_app.make_response(rv))
 
     def apply(self, response: Response) -> Response:
         if not 200 <= response.status_code < 300:
@@ -52,8 +61,9 @@ def no_content(view: F | None = None) -> F | t.Callable[[F], F]:
     Use it bare (``@no_content``) or called (``@no_content()``). A 2xx response
     becomes 204 with an empty body and no ``Content-Type`` or
     ``Content-Length``; other headers (``ETag``, ``Location``, ``Set-Cookie``)
-    stay. A generator body is closed unread. Non-2xx responses pass through
-    unchanged::
+    stay. A generator body is closed unread. The view may also return nothing
+    at all (``None``), which Flask alone would refuse. Non-2xx responses pass
+    through unchanged::
 
         @app.delete("/items/<int:id>")
         @no_content

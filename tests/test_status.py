@@ -238,3 +238,16 @@ def test_vary_star_replaces_the_list(app: Flask, client: t.Any) -> None:
         return "", {"Vary": "Cookie, Accept"}
 
     assert client.get("/").headers.getlist("Vary") == ["*"]
+
+
+def test_no_content_view_may_return_nothing(app: Flask, client: t.Any) -> None:
+    deleted = []
+
+    @app.delete("/items/<int:id>")
+    @no_content
+    def delete_item(id: int) -> None:
+        deleted.append(id)
+
+    r = client.delete("/items/3")
+    assert (r.status_code, r.data, deleted) == (204, b"", [3])
+    assert "Content-Type" not in r.headers
