@@ -13,6 +13,7 @@ decisions are respkit's, which differ where Flask-CORS is unsafe (see
 from __future__ import annotations
 
 import typing as t
+import weakref
 
 from flask import Blueprint, Flask, Response
 from flask.globals import _cv_request
@@ -127,13 +128,25 @@ Table = list[tuple["Callable[[str], bool]", FlaskCorsPolicy]]
 
 
 def _after_request(table: Table) -> Callable[[Response], Response]:
+    #: Per app, per endpoint: does the view carry its own cors decorator?
+    decorated: weakref.WeakKeyDictionary[Flask, dict[str, bool]] = (
+        weakref.WeakKeyDictionary()
+    )
+
     def flask_cors_headers(response: Response) -> Response:
         if ACAO in response.headers:
             return response  # set by a view decorator (or by hand)
         ctx = _cv_request.get()
         rule = ctx.request.url_rule
-        if rule is not None and cors_policy_of(ctx.app, rule.endpoint):
-            return response  # the view's own decorator decided
+        if rule is not None:
+            known = decorated.setdefault(ctx.app, {})
+            own = known.get(rule.endpoint)
+            if own is None:
+                own = known[rule.endpoint] = (
+                    cors_policy_of(ctx.app, rule.endpoint) is not None
+                )
+            if own:
+                return response  # the view's own decorator decided
         path = raw_path(ctx.request.environ)
         for matches, policy in table:
             if matches(path):
