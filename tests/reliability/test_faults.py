@@ -176,8 +176,16 @@ def _error_of(app: Flask, rv: t.Any) -> tuple[type[BaseException], str]:
     return type(info.value), str(info.value)
 
 
-@pytest.mark.parametrize("name", DECORATORS)
-@pytest.mark.parametrize("kind", BAD_RETURNS)
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        (kind, name)
+        for kind in BAD_RETURNS
+        for name in DECORATORS
+        # no_content takes None as success with nothing to send (tested there).
+        if not (name == "no_content" and BAD_RETURNS[kind] is None)
+    ],
+)
 def test_unconvertible_return_is_flasks_own_error(
     name: str, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
