@@ -260,7 +260,14 @@ def append_links(response: Response, links: Iterable[Link]) -> None:
     """
     headers = response.headers
     lines = headers.getlist("Link")
-    seen = _existing_keys(lines, request_url()) if lines else set()
+    if not lines:  # the common case: nothing to merge with
+        fresh: dict[tuple[str, str], str] = {}
+        for link in links:
+            fresh.setdefault(_key(link.target, link.rel), str(link))
+        if fresh:
+            headers.add("Link", ", ".join(fresh.values()))
+        return
+    seen = _existing_keys(lines, request_url())
     values = list(lines)
     for link in links:
         key = _key(link.target, link.rel)

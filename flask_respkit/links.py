@@ -101,7 +101,6 @@ def _uri(url: str) -> str | None:
 
 
 def _endpoint_url(endpoint: str) -> str:
-    require_host()
     view_args = request.view_args or {}
     fitting: dict[str, t.Any] = {}
     if view_args:
@@ -112,7 +111,10 @@ def _endpoint_url(endpoint: str) -> str:
             for rule in current_app.url_map.iter_rules(name):
                 fitting = {k: v for k, v in view_args.items() if k in rule.arguments}
                 break
-    return url_for(endpoint, _external=True, **fitting)
+    url = url_for(endpoint, _external=True, **fitting)
+    if "://" in url[:10] and url.partition("://")[2][:1] == "/":
+        require_host()  # an empty host: Werkzeug dropped the request's as invalid
+    return url
 
 
 def resolve_target(target: Target, response: Response) -> str | None:
