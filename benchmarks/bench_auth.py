@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import call, environ, headline, per_request, table
 
 from flask_respkit import RespKit, auth_challenge
-from flask_respkit._auth_http import read_authorization, wants_json
+from flask_respkit.auth import read_authorization, wants_json
 
 CHALLENGE = 'Basic realm="Authentication Required", charset="UTF-8"'
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

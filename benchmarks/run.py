@@ -23,7 +23,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PEERS = ("flask-cors", "flask-httpauth", "flask-csv", "flask-smorest")
-ORDER = ("bench_core", "bench_cors", "bench_auth", "bench_links", "bench_csv")
+ORDER = (
+    "bench_core",
+    "bench_cors",
+    "bench_auth",
+    "bench_links",
+    "bench_stacked",
+    "bench_csv",
+)
 
 
 def modules() -> list[str]:

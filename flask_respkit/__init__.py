@@ -7,8 +7,9 @@ from .core import response_decorator
 from .cross_origin import cors
 from .export import csv_export
 from .extension import RespKit
-from .links import Link, Pagination, created, link_header, paginate
-from .status import headers, no_content, vary
+from .links import Link, link_header
+from .pagination import Pagination, paginate
+from .status import created, headers, no_content, vary
 
 __version__ = "0.1.0.dev0"
 

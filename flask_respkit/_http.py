@@ -1,20 +1,73 @@
-"""Small HTTP helpers shared by the decorators: validation and header edits."""
+"""HTTP building blocks shared by every module: character classes, the
+percent-encoding safe sets, option checks for header values, and small header
+edits. The bottom layer: it imports nothing of the package.
+"""
 
 from __future__ import annotations
 
 import re
 import typing as t
+from urllib.parse import quote
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from werkzeug.datastructures import Headers
     from werkzeug.sansio.request import Request
 
+# -- Character classes ---------------------------------------------------------
+
 #: RFC 9110 §5.6.2 ``token``.
 TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-#: Control characters (C0, DEL, C1) a field value must not hold; HTAB is allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+#: C0 controls and DEL: never allowed in a URL, a file name or a parameter.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: What a header field value must not hold (RFC 9110 §5.5): C0 controls but
+#: HTAB, DEL, and the C1 controls that some clients take as line breaks.
+FIELD_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+# -- Percent-encoding safe sets (for urllib.parse.quote) -----------------------
+
+#: A path re-escaped as a client would send it: RFC 3986 ``pchar`` minus the
+#: unreserved characters ``quote`` keeps anyway.
+PATH_SAFE = "/:@!$&'()*+,;=~"
+#: A path or query sent back inside a ``Link`` target: as :data:`PATH_SAFE`
+#: but without ``;``, ``,`` and ``'``, which the common ``Link`` parsers
+#: (requests, httpx, aiohttp) split on or strip.
+LINK_PATH_SAFE = "/:@!$&()*+=~"
+#: A query string (already percent-encoded) sent back inside a ``Link`` target.
+LINK_QUERY_SAFE = "!$&()*+=:@/?%"
+#: Any URL: RFC 3986 unreserved and reserved characters, and ``%``.
+URI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+#: RFC 8187 ``attr-char`` besides letters and digits (``title*``, ``filename*``).
+ATTR_CHAR = "!#$&+-.^_`|~"
+
+
+def ext_value(text: str) -> str:
+    """``text`` as an RFC 8187 ``ext-value``: ``UTF-8''`` and percent-escapes."""
+    return "UTF-8''" + quote(text.encode(), safe=ATTR_CHAR)
+
+
+def raw_path(environ: Mapping[str, t.Any]) -> str:
+    """The request path as the client sent it, relative to the app's mount
+    point: percent-escapes kept, ``+`` left alone, no query string.
+
+    Read from ``RAW_URI``/``REQUEST_URI`` (Werkzeug, Gunicorn, uWSGI); without
+    them, ``PATH_INFO`` re-escaped.
+    """
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    script = _escape_wsgi(environ.get("SCRIPT_NAME", ""))
+    if uri and uri.startswith("/"):
+        path: str = uri.partition("?")[0]
+        return path[len(script) :] if script and path.startswith(script) else path
+    return _escape_wsgi(environ.get("PATH_INFO", ""))
+
+
+def _escape_wsgi(wsgi_path: str) -> str:
+    # WSGI strings are bytes decoded as Latin-1 (PEP 3333).
+    return quote(wsgi_path.encode("latin-1"), safe=PATH_SAFE)
+
+
+# -- Requests ------------------------------------------------------------------
 
 
 def is_preflight(request: Request) -> bool:
@@ -23,8 +76,11 @@ def is_preflight(request: Request) -> bool:
     """
     if request.method != "OPTIONS":
         return False
-    headers = request.headers
-    return "Origin" in headers and "Access-Control-Request-Method" in headers
+    environ = request.environ
+    return "HTTP_ORIGIN" in environ and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+
+
+# -- Option checks: ``(option, value) -> value``, raising naming the option ----
 
 
 def check_token(option: str, value: object) -> str:
@@ -51,7 +107,7 @@ def check_no_controls(option: str, value: object) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(f"{option} must be a str, got {type(value).__name__}")
-    if _CONTROL.search(value):
+    if FIELD_CONTROL.search(value):
         raise ValueError(
             f"{option} must not contain CR, LF, NUL or other control characters,"
             f" got {value!r}"
@@ -105,6 +161,9 @@ def check_vary_names(option: str, names: Iterable[object]) -> tuple[str, ...]:
     return ("*",) if "*" in seen else tuple(seen.values())
 
 
+# -- Header edits --------------------------------------------------------------
+
+
 def add_vary(headers: Headers, names: tuple[str, ...]) -> None:
     """Add ``names`` to ``Vary``, keeping what is there and never repeating one.
 
@@ -126,3 +185,14 @@ def add_vary(headers: Headers, names: tuple[str, ...]) -> None:
     missing = [n for n in names if n.lower() not in have]
     if missing or len(lines) > 1:
         headers["Vary"] = ", ".join(values + missing)
+
+
+def merge_list(headers: Headers, name: str, values: Iterable[str]) -> None:
+    """Add ``values`` to the comma-separated list header ``name``, keeping the
+    values already there (on one line or several) and skipping those listed,
+    case-insensitively. The result is one line."""
+    current = ", ".join(headers.getlist(name))
+    have = {v.strip().lower() for v in current.split(",")}
+    extra = [v for v in values if v.lower() not in have]
+    if extra:
+        headers[name] = ", ".join((current, *extra) if current.strip() else extra)

@@ -1,5 +1,5 @@
 """Auth challenges: :class:`Challenge`, :func:`auth_challenge` and
-:func:`challenge_response`.
+:func:`challenge_response`, and reading ``Authorization`` safely.
 
 RFC 9110 §11.6.1: a 401 response MUST carry a ``WWW-Authenticate`` challenge.
 """
@@ -7,46 +7,82 @@ RFC 9110 §11.6.1: a 401 response MUST carry a ``WWW-Authenticate`` challenge.
 from __future__ import annotations
 
 import inspect
+import re
 import typing as t
+from collections.abc import Iterable
+from http import HTTPStatus
 
-from flask import Flask, Request, Response, after_this_request, current_app, request
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import Unauthorized
-from werkzeug.http import HTTP_STATUS_CODES
 
-from ._auth_http import (
-    MARK,
-    Bodies,
-    ParamValue,
-    add_challenge,
-    check_param,
-    escape,
-    read_authorization,
-)
-from ._http import check_field_value, check_token, is_preflight
-from .core import (
-    F,
-    ResponseDecorator,
-    Step,
-    steps_of,
-    wrap_view,
-)
-from .extension import settings_for
+from ._http import TOKEN, check_field_value, check_token, is_preflight
+from .core import F, ResponseDecorator, Step, default_options_response
+from .settings import settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
+
+    from .core import Edit
 
 #: ``verify(authorization) -> bool``: werkzeug's ``Authorization`` or ``None``.
 Verify = t.Callable[[t.Optional[Authorization]], t.Any]
+#: A challenge parameter value; ``None`` leaves the parameter out.
+ParamValue = t.Union[str, Iterable[str], None]
 
 #: The body message of the 401 a ``verify`` guard answers with.
 MESSAGE = "Authentication required."
+#: ``Authorization`` headers longer than this are treated as malformed.
+MAX_AUTHORIZATION_LENGTH = 8192
 
 _RFC6750_STATUS = {
     "invalid_request": 400,
     "invalid_token": 401,
     "insufficient_scope": 403,
 }
+_QUOTED = re.compile(r'(["\\])')
+# RFC 6750 §3: error and error_description; error_uri and scope tokens.
+_BEARER_TEXT = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
+_BEARER_NQ = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
+_SCHEME = re.compile(
+    rf"(?:^|,)[ \t]*({TOKEN.pattern})(?:[ \t]+(?=[^ \t=,])|[ \t]*(?:,|$))"
+)
+
+
+# -- Challenges ------------------------------------------------------------------
+
+
+def _escape(value: str) -> str:
+    return _QUOTED.sub(r"\\\1", value)
+
+
+def _check_param(scheme: str, name: str, value: ParamValue) -> str | None:
+    where = f"Challenge({scheme!r}) parameter"
+    check_token(f"{where} name", name)
+    if name.endswith("*"):
+        raise ValueError(
+            f"{where} {name!r}: extended (name*) parameters are not supported"
+        )
+    if value is None:
+        return None
+    key, kind = name.lower(), scheme.lower()
+    if kind == "bearer" and key == "scope" and not isinstance(value, str):
+        value = " ".join(value)
+    value = check_field_value(f"{where} {name!r}", value)
+    if kind == "basic" and key == "charset" and value.upper() != "UTF-8":
+        raise ValueError(
+            f'{where} charset: RFC 7617 allows only "UTF-8", got {value!r}'
+        )
+    if kind == "bearer" and key in ("error", "error_description", "error_uri", "scope"):
+        ok = _BEARER_TEXT if key in ("error", "error_description") else _BEARER_NQ
+        parts = value.split(" ") if key == "scope" else [value]
+        if not all(ok.fullmatch(part) for part in parts):
+            spaces = " or spaces" if ok is _BEARER_NQ else ""
+            raise ValueError(
+                f"{where} {name!r}: RFC 6750 allows only printable ASCII"
+                f" without '\"' or '\\'{spaces}, got {value!r}"
+            )
+    return value
 
 
 class Challenge:
@@ -89,10 +125,10 @@ class Challenge:
                 raise ValueError(
                     f"Challenge({scheme!r}) parameter {name!r} is repeated"
                 )
-            items[name.lower()] = (name, check_param(scheme, name, raw))
+            items[name.lower()] = (name, _check_param(scheme, name, raw))
         self.scheme = scheme
         self.params = tuple((n, v) for n, v in items.values() if v is not None)
-        quoted = (f'{n}="{escape(v)}"' for n, v in self.params)
+        quoted = (f'{n}="{_escape(v)}"' for n, v in self.params)
         self._value = " ".join((scheme, ", ".join(quoted))).rstrip()
 
     def get(self, name: str) -> str | None:
@@ -125,21 +161,143 @@ def default_challenge(
     return Challenge(scheme, realm=realm, **extra)
 
 
-def _has_401_handler(app: Flask, blueprints: Iterable[str]) -> bool:
-    return app._find_error_handler(Unauthorized(), list(blueprints)) is not None
+def challenge_schemes(values: Iterable[str]) -> set[str]:
+    """The auth schemes (lowercase) named in ``WWW-Authenticate`` field values."""
+    found: set[str] = set()
+    for value in values:
+        unquoted = re.sub(r'"(?:[^"\\]|\\.)*"?', '""', value)
+        found.update(m.group(1).lower() for m in _SCHEME.finditer(unquoted))
+    return found
+
+
+def add_challenges(response: Response, challenges: Iterable[tuple[str, str]]) -> None:
+    """Add ``(challenge, lowercase scheme)`` pairs to a response's
+    ``WWW-Authenticate``, after the challenges already there, skipping a
+    scheme that already has one."""
+    headers = response.headers
+    values = headers.getlist("WWW-Authenticate")
+    have = challenge_schemes(values) if values else set()
+    for value, scheme in challenges:
+        if scheme not in have:
+            have.add(scheme)
+            headers.add("WWW-Authenticate", value)
+
+
+# -- Reading the request ---------------------------------------------------------
+
+
+def read_authorization(req: Request) -> Authorization | None:
+    """The request's ``Authorization``, or ``None`` when absent or malformed.
+
+    Malformed: longer than :data:`MAX_AUTHORIZATION_LENGTH`, bad base64 or
+    non-UTF-8 Basic credentials (Werkzeug may raise ``ValueError`` for these),
+    or a scheme with no credentials at all.
+    """
+    value = req.headers.get("Authorization")
+    if not value or len(value) > MAX_AUTHORIZATION_LENGTH:
+        return None
+    try:
+        auth = Authorization.from_header(value)
+    except ValueError:
+        return None
+    if auth is None:
+        return None
+    if auth.type == "basic":
+        return auth if value.partition(" ")[2].strip(" \t") else None
+    return auth if auth.token or auth.parameters else None
+
+
+def wants_json(req: Request) -> bool:
+    """Whether ``Accept`` rates ``application/json`` above ``text/plain``, or
+    equal (not 0) and names it explicitly (``application/json, text/plain, */*``).
+    Werkzeug's parsed ``Accept`` gives the qualities (the most specific
+    matching range decides, RFC 9110 §12.5.1).
+    """
+    if "HTTP_ACCEPT" not in req.environ:
+        return False
+    accept = req.accept_mimetypes
+    json_q = accept.quality("application/json")
+    text_q = accept.quality("text/plain")
+    return json_q > text_q or (
+        json_q == text_q > 0 and "application/json" in accept.values()
+    )
+
+
+_JSON = "application/json"
+_TEXT = "text/plain; charset=utf-8"
+
+
+class Bodies:
+    """The JSON and text forms of one message, encoded once per app."""
+
+    def __init__(self, app: Flask, message: str) -> None:
+        self.response_class = app.response_class
+        self.json = app.json.dumps({"message": message}).encode()
+        self.text = message.encode()
+
+    def response(
+        self, req: Request, status: int, headers: list[tuple[str, str]]
+    ) -> Response:
+        """The response for ``req``: JSON if preferred, else text, and
+        ``Vary: Accept`` besides ``headers``."""
+        headers.append(("Vary", "Accept"))
+        if wants_json(req):
+            return self.response_class(self.json, status, headers, content_type=_JSON)
+        return self.response_class(self.text, status, headers, content_type=_TEXT)
+
+
+# -- The decorator ---------------------------------------------------------------
+
+
+def _handles_401(app: Flask) -> bool:
+    """Whether ``app`` or a blueprint of it has an error handler that a 401
+    reaches (by code, or by a class ``Unauthorized`` inherits from). Read
+    from the public ``error_handler_spec``; handlers cannot be added once
+    requests are served, when this is asked."""
+    classes = Unauthorized.__mro__
+    for by_code in app.error_handler_spec.values():
+        if by_code.get(401):
+            return True
+        handlers = by_code.get(None) or {}
+        if any(cls in handlers for cls in classes):
+            return True
+    return False
 
 
 class _ChallengeStep(Step):
+    """One :func:`auth_challenge` in one app: its challenge on every 401."""
+
     errors = True
 
-    def __init__(
-        self,
-        app: Flask,
-        challenge: Challenge,
-        verify: Verify | None,
-        below: tuple[ResponseDecorator, ...],
-    ) -> None:
+    def __init__(self, app: Flask, challenge: Challenge) -> None:
         self.value, self.scheme = str(challenge), challenge.scheme.lower()
+        self.pair = ((self.value, self.scheme),)
+
+    def apply(self, response: Response) -> Response:
+        if response.status_code == 401:
+            add_challenges(response, self.pair)
+        return response
+
+    @classmethod
+    def combine(cls, steps: tuple[Step, ...]) -> Edit:
+        """Stacked challenges go out top decorator first."""
+        pairs = tuple(
+            (s.value, s.scheme) for s in reversed(steps) if isinstance(s, cls)
+        )
+
+        def challenge_all(response: Response, kwargs: dict[str, t.Any]) -> Response:
+            if response.status_code == 401:
+                add_challenges(response, pairs)
+            return response
+
+        return challenge_all
+
+
+class _GuardStep(_ChallengeStep):
+    """An :func:`auth_challenge` with ``verify``: the guard runs before the view."""
+
+    def __init__(self, app: Flask, challenge: Challenge, verify: Verify) -> None:
+        super().__init__(app, challenge)
         # An ``async def`` verify is awaited on an async view, and run through
         # Flask's async support (``flask[async]``) on a sync one; its coroutine
         # object must never be taken as a truthy answer.
@@ -147,82 +305,47 @@ class _ChallengeStep(Step):
         self.verify = verify
         if self.verify_async is not None:
             self.verify = app.ensure_sync(self.verify_async)
-        steps = [d.step_for(app) for d in below]
-        auth = [s for s in steps if isinstance(s, _ChallengeStep)]
-        rest = [s for s in steps if s.errors and not isinstance(s, _ChallengeStep)]
-        #: Error steps to run on the guard's own 401: the challenges below
-        #: first (innermost first), then this one, then the others (CORS).
-        self.deny_steps: tuple[Step, ...] = (*auth, self, *rest)
-        self.handled = _has_401_handler(app, [b for b in app.error_handler_spec if b])
+        self.app = app
         self.bodies = Bodies(app, MESSAGE)
-        self.alone = self.deny_steps == (self,)
-        self.header = ("WWW-Authenticate", self.value)
-
-    def apply(self, response: Response) -> Response:
-        if response.status_code != 401:
-            return response
-        return add_challenge(response, self.value, self.scheme)
-
-    def _start(self) -> tuple[Request | None, Response | None]:
-        """The request to verify, or ``None`` and maybe an early answer."""
-        if self.verify is None:
-            return None, None
-        req = request._get_current_object()  # type: ignore[attr-defined]
-        if is_preflight(req):
-            # No cors below (one below answers before this step runs): never
-            # challenge a preflight, never run the view for it.
-            return None, current_app.make_default_options_response()
-        return req, None
+        self.handled = _handles_401(app)
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        req, early = self._start()
-        if req is None:
-            return early
-        try:
-            ok = t.cast(Verify, self.verify)(read_authorization(req))
-            if inspect.isawaitable(ok):
-                getattr(ok, "close", lambda: None)()
-                raise TypeError(
-                    "auth_challenge(verify=) returned an awaitable; make it an"
-                    " async def function (with flask[async]) or a plain function"
-                )
-        except Exception:
-            self._on_error()
-            raise
-        return self._decide(req, ok)
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if is_preflight(req):
+            # No cors on the view (it would have answered): never challenge a
+            # preflight, never run the view for it.
+            return default_options_response(self.app)
+        ok = self.verify(read_authorization(req))
+        if inspect.isawaitable(ok):
+            getattr(ok, "close", lambda: None)()
+            raise TypeError(
+                "auth_challenge(verify=) returned an awaitable; make it an"
+                " async def function (with flask[async]) or a plain function"
+            )
+        return None if ok else self.deny(req)
 
     async def before_async(self, kwargs: dict[str, t.Any]) -> Response | None:
         if self.verify_async is None:
             return self.before(kwargs)
-        req, early = self._start()
-        if req is None:
-            return early
-        try:
-            ok = await self.verify_async(read_authorization(req))
-        except Exception:
-            self._on_error()
-            raise
-        return self._decide(req, ok)
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if is_preflight(req):
+            return default_options_response(self.app)
+        ok = await self.verify_async(read_authorization(req))
+        return None if ok else self.deny(req)
 
-    def _decide(self, req: Request, ok: object) -> Response | None:
-        """Let the view run (``None``) or answer 401 with the challenges."""
-        if ok:
-            return None
-        if self.handled and _has_401_handler(current_app, req.blueprints):
-            self._on_error()
-            raise Unauthorized(MESSAGE)
-        if self.alone:
-            response = self.bodies.response(req, 401, [self.header])
-            setattr(response, MARK, 1)
-            return response
+    def deny(self, req: Request) -> Response:
+        """The 401 of a failed guard. The chain's error edits add the
+        challenges (and CORS headers) to it.
+
+        With no app error handler for 401 it is returned, the cheap way. With
+        one, it is raised as ``Unauthorized(response=...)``: Flask's own error
+        handling gives the handler the exception (its answer wins), and sends
+        this body when no handler of the current blueprints applies.
+        """
         response = self.bodies.response(req, 401, [])
-        for step in self.deny_steps:
-            response = step.apply(response)
+        if self.handled:
+            raise Unauthorized(MESSAGE, response=response)
         return response
-
-    def _on_error(self) -> None:
-        for step in self.deny_steps:
-            after_this_request(step.apply)
 
 
 class _AuthChallenge(ResponseDecorator):
@@ -232,30 +355,22 @@ class _AuthChallenge(ResponseDecorator):
         realm: str | None,
         verify: Verify | None,
         params: tuple[tuple[str, ParamValue], ...],
-        below: tuple[ResponseDecorator, ...] = (),
     ) -> None:
-        super().__init__()
         self.scheme = scheme
         self.realm = realm
         self.verify = verify
         self.params = params
-        #: The kit's decorators below this one on the view, innermost first.
-        self.below = below
 
     def identity(self) -> t.Hashable:
         return (self.scheme, self.realm, self.verify, self.params)
-
-    def __call__(self, view: F) -> F:
-        bound = _AuthChallenge(
-            self.scheme, self.realm, self.verify, self.params, steps_of(view)
-        )
-        return wrap_view(view, bound)
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         scheme = self.scheme or settings["RESPKIT_AUTH_SCHEME"]
         realm = settings["RESPKIT_AUTH_REALM"] if self.realm is None else self.realm
         challenge = default_challenge(scheme, realm, dict(self.params))
-        return _ChallengeStep(app, challenge, self.verify, self.below)
+        if self.verify is None:
+            return _ChallengeStep(app, challenge)
+        return _GuardStep(app, challenge, self.verify)
 
     def __repr__(self) -> str:
         return (
@@ -368,9 +483,7 @@ def challenge_response(
     if body is None:
         message = first.get("error_description")
         if message is None:
-            message = (
-                MESSAGE if status == 401 else HTTP_STATUS_CODES.get(status, "Error")
-            )
+            message = MESSAGE if status == 401 else _phrase(status)
         req = request._get_current_object()  # type: ignore[attr-defined]
         response = Bodies(app, message).response(req, status, [])
     else:
@@ -386,3 +499,29 @@ def challenge_response(
             challenge = Challenge(challenge.scheme, realm=realm, **params)
         response.headers.add("WWW-Authenticate", str(challenge))
     return response
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def challenge_401_hook(
+    settings: Mapping[str, t.Any],
+) -> t.Callable[[Response], Response]:
+    """The ``after_request`` hook of ``RESPKIT_AUTH_CHALLENGE_401``: give every
+    401 without a ``WWW-Authenticate`` the app's default challenge."""
+    value = str(
+        default_challenge(
+            settings["RESPKIT_AUTH_SCHEME"], settings["RESPKIT_AUTH_REALM"]
+        )
+    )
+
+    def challenge_401(response: Response) -> Response:
+        if response.status_code == 401 and "WWW-Authenticate" not in response.headers:
+            response.headers["WWW-Authenticate"] = value
+        return response
+
+    return challenge_401

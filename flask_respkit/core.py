@@ -1,37 +1,59 @@
-"""The primitive every flask_respkit decorator is built from.
+"""The primitive every flask_respkit decorator is built from, and the one
+wrapper that runs a view's decorators.
 
-A decorator of the kit is a :class:`ResponseDecorator`. When it meets an app it
-resolves itself into a :class:`Step` (once per app, cached), and the wrapper that
-:func:`wrap_view` builds around the view runs that step on every request:
-:meth:`Step.before` may answer early or change the view's keyword arguments, the
-view runs, :meth:`Step.finish` turns its return value into a ``Response`` and
-:meth:`Step.apply` edits it. A step with :attr:`Step.errors` set also edits the
-error response Flask builds when the view raises.
+A kit decorator is a :class:`ResponseDecorator`. Applied to a view, it joins
+the view's :class:`Chain`: however many kit decorators are stacked, the view
+has one wrapper. The first time the view runs in an app, each decorator
+resolves into a :class:`Step` for that app (once per app, cached) and the
+chain into a :class:`Plan`. Every request then runs the plan:
+
+1. the steps' :meth:`~Step.before` hooks, outermost first;
+2. the view;
+3. one conversion into a ``Response`` (:meth:`~Step.convert` of a converter
+   such as :func:`~flask_respkit.csv_export`, else
+   :meth:`~flask.Flask.make_response`);
+4. the steps' :meth:`~Step.after` edits, innermost first.
+
+When anything raises, the :meth:`~Step.apply` edits of the steps with
+:attr:`~Step.errors` reach the error response Flask builds, through
+:func:`flask.after_this_request`.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
+import types
 import typing as t
 import weakref
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, after_this_request, current_app, g, request
 
-from ._http import check_bool
-from ._wrapping import rewrap_below, steps_of, wrap
+from ._http import check_bool, is_preflight
+from .settings import settings_for
+
+try:  # Flask >= 3.2 passes the (merged) app context to dispatch methods
+    from flask.globals import app_ctx
+except ImportError:  # pragma: no cover - every Flask since 2.2 has it
+    app_ctx = None  # type: ignore[assignment]
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+
+    from flask.wrappers import Request
 
 __all__ = [
     "F",
+    "Chain",
     "Mutator",
+    "Plan",
     "ResponseDecorator",
-    "StaticDecorator",
     "Step",
+    "decorators_of",
+    "default_options_response",
     "response_decorator",
-    "steps_of",
+    "view_handles_options",
     "wrap_view",
 ]
 
@@ -39,33 +61,27 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 #: The signature of a mutator given to :func:`response_decorator`.
 Mutator = t.Callable[[Response], t.Optional[Response]]
+#: An edit of the response: ``(response, view keyword arguments) -> response``.
+Edit = t.Callable[[Response, dict[str, t.Any]], Response]
 
 
 class Step:
     """What one decorator does to one request, resolved for one app.
 
-    Subclasses override the hooks they need; every default does nothing.
-    A step is shared by all requests and threads, so it must not keep
-    per-request state on itself.
+    Subclasses override the hooks they need; every default does nothing. A
+    step is shared by all requests and threads: it keeps no per-request
+    state on itself.
     """
 
-    #: Also :meth:`apply` the step to the error response Flask builds when the
-    #: view raises (``abort``, an uncaught exception turned into a 500, or an
-    #: app error handler's response). The app's error handlers still run first.
+    #: Also :meth:`apply` the step to the error response Flask builds when
+    #: anything in the view's chain raises (``abort``, an uncaught exception
+    #: turned into a 500, an app error handler's response). The app's error
+    #: handlers still run first.
     errors: t.ClassVar[bool] = False
 
-    #: Whether the class overrides :meth:`before` or :meth:`before_async`;
-    #: the wrapper skips the call otherwise. Set for every subclass.
-    runs_before: t.ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.runs_before = (
-            cls.before is not Step.before or cls.before_async is not Step.before_async
-        )
-
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        """Run before the view; may change the view's keyword arguments.
+        """Run before the view; may change the view's keyword arguments, or
+        raise an :class:`~werkzeug.exceptions.HTTPException` to answer early.
 
         :param kwargs: The keyword arguments the view will be called with.
         :return: A response to send instead of calling the view, or ``None``.
@@ -80,16 +96,23 @@ class Step:
         """
         return self.before(kwargs)
 
-    def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
-        """Turn the view's return value into the response.
-
-        The default passes it through :meth:`flask.Flask.make_response`, so
-        every return form Flask accepts works, then calls :meth:`apply`.
+    def convert(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+        """Turn the view's return value into the response (only called when
+        overridden; the default conversion is
+        :meth:`~flask.Flask.make_response`).
 
         :param rv: What the view returned.
         :param kwargs: The keyword arguments the view was called with.
         """
-        return self.apply(current_app.make_response(rv))
+        raise NotImplementedError  # pragma: no cover
+
+    def after(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
+        """Edit the view's response; the default calls :meth:`apply`.
+
+        :param response: The view's response.
+        :param kwargs: The keyword arguments the view was called with.
+        """
+        return self.apply(response)
 
     def apply(self, response: Response) -> Response:
         """Edit a response and return it (the same one or a new one).
@@ -99,36 +122,51 @@ class Step:
         """
         return response
 
+    def options(self, req: Request, app: Flask) -> Response | None:
+        """Answer an ``OPTIONS`` request, for a decorator with
+        :attr:`~ResponseDecorator.receives_options` (a CORS preflight, say).
+        ``None`` leaves it to Flask's automatic answer, passed through
+        :meth:`apply`, or to the view if it handles ``OPTIONS`` itself.
+
+        :param req: The request.
+        :param app: The app.
+        """
+        return None
+
+    @classmethod
+    def combine(cls, steps: tuple[Step, ...]) -> Edit | None:
+        """One edit doing the :meth:`apply` of several steps of this class on
+        one view (innermost first in ``steps``), or ``None`` to apply each in
+        turn. :func:`~flask_respkit.auth_challenge` combines its challenges
+        so that they go out top decorator first."""
+        return None
+
+
+def _overrides(step: Step, name: str) -> bool:
+    return getattr(type(step), name) is not getattr(Step, name)
+
 
 class ResponseDecorator:
     """Base class of the kit's decorators: calling one on a view wraps it.
 
-    A subclass either is its own :class:`Step` (see :class:`StaticDecorator`),
-    or resolves one per app in :meth:`resolve`, where it merges the options it
-    was given with the app's ``RESPKIT_*`` configuration.
+    A subclass that is also a :class:`Step` is its own step in every app.
+    Otherwise it resolves one step per app in :meth:`resolve`, where it merges
+    the options it was given with the app's ``RESPKIT_*`` configuration.
     """
 
-    #: The wrapped route must receive ``OPTIONS`` requests itself (CORS
-    #: preflights), even as a ``MethodView`` whose ``as_view`` resets the
-    #: routing attributes after applying ``decorators``. The step's ``before``
-    #: answers the ``OPTIONS`` it wants to; any other gets Flask's automatic
-    #: answer (passed through the step), unless the view handles ``OPTIONS``
-    #: itself. Decorators above leave these answers alone.
-    routes_options: t.ClassVar[bool] = False
+    #: The wrapped route must receive ``OPTIONS`` requests (CORS preflights),
+    #: which Flask would otherwise answer itself; the step's
+    #: :meth:`~Step.options` answers them. Decorators of the view leave
+    #: these answers alone.
+    receives_options: t.ClassVar[bool] = False
 
-    #: The step's :meth:`~Step.finish` turns the view's own return value into
-    #: the response (as :func:`~flask_respkit.csv_export` turns rows into
-    #: CSV), so it must see that value before any other decorator passes it
-    #: through ``make_response``. Applied above other kit decorators, such a
-    #: decorator is moved below them, nearest the view.
-    converts: t.ClassVar[bool] = False
+    #: The step's :meth:`~Step.convert` turns the view's own return value
+    #: into the response (as :func:`~flask_respkit.csv_export` turns rows into
+    #: CSV): it runs nearest the view, wherever the decorator is stacked.
+    takes_return_value: t.ClassVar[bool] = False
 
-    def __init__(self) -> None:
-        self._steps: weakref.WeakKeyDictionary[Flask, Step] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._last: tuple[weakref.ref[Flask], Step] | None = None
-        self._lock = threading.Lock()
+    _steps: weakref.WeakKeyDictionary[Flask, Step]
+    _lock: threading.Lock
 
     def identity(self) -> t.Hashable:
         """The options that make two decorators equal; equal ones stacked on one
@@ -141,10 +179,6 @@ class ResponseDecorator:
     def __hash__(self) -> int:
         return hash((type(self), self.identity()))
 
-    def static_step(self) -> Step | None:
-        """The step to use for every app, or ``None`` if it depends on the app."""
-        return None
-
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         """Build the step for one app. Called once per app, then cached.
 
@@ -154,46 +188,50 @@ class ResponseDecorator:
         :raise ValueError: When the options and the app's settings combine
             into a bad configuration.
         """
+        if isinstance(self, Step):
+            return self
         raise NotImplementedError
 
     def step_for(self, app: Flask) -> Step:
         """The step for ``app``, resolved on first use and cached."""
-        last = self._last
-        if last is not None and last[0]() is app:
-            return last[1]
-        with self._lock:
-            step = self._steps.get(app)
-            if step is None:
-                from .extension import settings_for
-
-                step = self._steps[app] = self.resolve(app, settings_for(app))
-        self._last = (weakref.ref(app), step)
+        if isinstance(self, Step) and type(self).resolve is ResponseDecorator.resolve:
+            return self
+        try:
+            steps, lock = self._steps, self._lock
+        except AttributeError:
+            # Subclasses need not call __init__; racing threads may each
+            # make a cache here, the lock below keeps one of them.
+            with _INIT_LOCK:
+                if "_steps" not in self.__dict__:
+                    self._steps = weakref.WeakKeyDictionary()
+                    self._lock = threading.Lock()
+            steps, lock = self._steps, self._lock
+        step = steps.get(app)
+        if step is None:
+            with lock:
+                step = steps.get(app)
+                if step is None:
+                    step = steps[app] = self.resolve(app, settings_for(app))
         return step
 
     def __call__(self, view: F) -> F:
         return wrap_view(view, self)
 
 
-class StaticDecorator(ResponseDecorator, Step):
-    """A decorator that does not depend on app configuration: it is its own step."""
-
-    def __init__(self) -> None:
-        pass
-
-    def static_step(self) -> Step:
-        return self
-
-    def step_for(self, app: Flask) -> Step:
-        return self
+_INIT_LOCK = threading.Lock()
 
 
-class _Mutate(StaticDecorator):
+class _Mutate(ResponseDecorator, Step):
     """The decorator :func:`response_decorator` makes from a mutator."""
 
     def __init__(self, mutator: Mutator, errors: bool) -> None:
         self.mutator = mutator
         self.errors = errors  # type: ignore[misc]
         functools.update_wrapper(self, mutator, updated=())
+
+    def after(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
+        changed = self.mutator(response)
+        return response if changed is None else changed
 
     def apply(self, response: Response) -> Response:
         changed = self.mutator(response)
@@ -260,21 +298,412 @@ def response_decorator(
     return _Mutate(mutator, errors)
 
 
+# -- OPTIONS -------------------------------------------------------------------
+
+# Flask 3.2 passes the app context to make_default_options_response.
+_OPTIONS_TAKES_CONTEXT = (
+    len(inspect.signature(Flask.make_default_options_response).parameters) > 1
+)
+
+
+def default_options_response(app: Flask) -> Response:
+    """Flask's automatic answer to ``OPTIONS`` for the current request (an
+    ``Allow`` header listing the URL's methods), on every Flask version."""
+    if _OPTIONS_TAKES_CONTEXT:
+        ctx = app_ctx._get_current_object()  # type: ignore[attr-defined]
+        return app.make_default_options_response(ctx)  # type: ignore[call-arg]
+    return app.make_default_options_response()
+
+
+def view_handles_options(app: Flask, req: Request) -> bool:
+    """Whether the current route's view handles a plain ``OPTIONS`` itself.
+
+    A decorator with :attr:`~ResponseDecorator.receives_options` receives
+    every ``OPTIONS``; Flask would have answered it with its automatic
+    ``Allow`` response unless the view lists ``OPTIONS`` in its ``methods``
+    attribute (as a ``MethodView`` with an ``options`` method does). The
+    wrapper cannot see a route's ``methods=`` argument, only that attribute.
+    """
+    view = app.view_functions.get(req.endpoint)  # type: ignore[arg-type]
+    return "OPTIONS" in (getattr(view, "methods", None) or ())
+
+
+def _answered_below(app: Flask) -> bool:
+    """Whether this request is an ``OPTIONS`` that a kit chain further in
+    (below a decorator that is not the kit's) answers by itself."""
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    return req.method == "OPTIONS" and (
+        is_preflight(req) or not view_handles_options(app, req)
+    )
+
+
+class OptionsRoutedView:
+    """A sync view wrapper that always receives ``OPTIONS`` requests.
+
+    Flask answers ``OPTIONS`` itself unless the view sets
+    ``provide_automatic_options = False`` and requires ``OPTIONS``. A plain
+    function attribute would not do: ``MethodView.as_view`` sets
+    ``provide_automatic_options`` *after* applying ``decorators``
+    (``flask/views.py``). Here both are read-only properties, and what was
+    set is kept in :attr:`declared_automatic_options`.
+    """
+
+    def __init__(self, func: t.Callable[..., t.Any]) -> None:
+        functools.update_wrapper(self, func)
+        self.__wrapped__ = func.__wrapped__  # type: ignore[attr-defined]
+        self._func = func
+        # Also in __dict__, so that functools.wraps in a decorator applied
+        # above this one copies them (properties are not copied).
+        self.__dict__["provide_automatic_options"] = False
+        self.required_methods = self.__dict__.get("required_methods", ())
+
+    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        return self._func(*args, **kwargs)
+
+    def __get__(self, obj: object, owner: type | None = None) -> t.Any:
+        """Bind like a function, so it also decorates methods of a class."""
+        return self if obj is None else types.MethodType(self, obj)
+
+    @property
+    def provide_automatic_options(self) -> bool:
+        """Always ``False``: the wrapper answers ``OPTIONS`` itself."""
+        return False
+
+    @provide_automatic_options.setter
+    def provide_automatic_options(self, value: bool | None) -> None:
+        self.declared_automatic_options = value
+
+    @property
+    def required_methods(self) -> set[str]:
+        """The view's own ``required_methods`` plus ``OPTIONS``."""
+        return self.__dict__["required_methods"]  # type: ignore[no-any-return]
+
+    @required_methods.setter
+    def required_methods(self, value: t.Iterable[str]) -> None:
+        self.__dict__["required_methods"] = {*value, "OPTIONS"}
+
+    #: The ``provide_automatic_options`` value someone tried to set.
+    declared_automatic_options: bool | None = None
+
+    def __repr__(self) -> str:
+        return f"<respkit view {self.__name__}>"  # type: ignore[attr-defined]
+
+
+# -- The chain of a view and its plan per app ----------------------------------
+
+#: ``g`` key: the decorators whose error edits are pending on this request's
+#: response (the view raised). An error handler decorated with an equal
+#: decorator leaves its edit to them, so that it is applied once.
+_PENDING = "_respkit_pending_errors"
+
+
+class Plan:
+    """A view's chain resolved for one app: what each request runs.
+
+    :param app: The app.
+    :param pairs: ``(decorator, step)`` of the chain, innermost first.
+    """
+
+    def __init__(
+        self, app: Flask, pairs: tuple[tuple[ResponseDecorator, Step], ...]
+    ) -> None:
+        self.app = app
+        self.pairs = pairs
+        steps = [step for _, step in pairs]
+        #: ``before`` hooks, outermost first (and their async forms).
+        self.befores = tuple(
+            s.before for s in reversed(steps) if _overrides(s, "before")
+        )
+        self.befores_async = tuple(
+            s.before_async
+            for s in reversed(steps)
+            if _overrides(s, "before") or _overrides(s, "before_async")
+        )
+        converters = [s for s in steps if _overrides(s, "convert")]
+        firm = [s for d, s in pairs if d.takes_return_value]
+        #: The step turning the return value into the response: one that must
+        #: see the view's own value (the outermost of them), else the
+        #: innermost one offering a conversion, else ``make_response``.
+        self.converter = firm[-1] if firm else converters[0] if converters else None
+        self.make_response = app.make_response
+        #: Edits of the response, innermost first; the error edits likewise.
+        self.afters = _edits(steps, "after")
+        error_steps = [s for s in steps if s.errors]
+        self.error_afters = _edits(error_steps, "apply")
+        self.error_decorators = frozenset(d for d, s in pairs if s.errors)
+        #: The step answering ``OPTIONS`` (CORS), the innermost one.
+        self.options_step = next((s for d, s in pairs if d.receives_options), None)
+        #: Per HTTP method, this plan without what the ``MethodView``
+        #: method's own kit decorators already do (see :meth:`Chain.plan`).
+        self.by_method: dict[str, Plan] | None = None
+        self._for_handler: dict[frozenset[ResponseDecorator], Plan] = {}
+
+    def without(self, decorators: t.Collection[ResponseDecorator]) -> Plan:
+        """This plan without the steps of ``decorators``."""
+        return Plan(self.app, tuple(p for p in self.pairs if p[0] not in decorators))
+
+    def _answer_early(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
+        for edit in self.error_afters:
+            response = edit(response, kwargs)
+        return response
+
+    def _failed(self, kwargs: dict[str, t.Any]) -> None:
+        """Have the error edits reach the error response Flask will build."""
+        if not self.error_afters:
+            return
+        pending = g.get(_PENDING)
+        setattr(g, _PENDING, self.error_decorators | (pending or frozenset()))
+
+        def apply_errors(response: Response) -> Response:
+            return self._answer_early(response, kwargs)
+
+        after_this_request(apply_errors)
+
+    def _variant(self, args: tuple[t.Any, ...]) -> Plan:
+        """The plan for an error handler's call, or a ``MethodView``'s method."""
+        if args and isinstance(args[0], BaseException):
+            pending = g.get(_PENDING)
+            if not pending:
+                return self
+            found = self._for_handler.get(pending)
+            if found is None:
+                found = self._for_handler[pending] = self.without(pending)
+            return found
+        if self.by_method:
+            return self.by_method.get(request.method, self)
+        return self
+
+    def _options(self) -> Response | None:
+        """Answer an ``OPTIONS`` request with the step that receives them: its
+        own answer (a preflight), else Flask's automatic one through its
+        :meth:`~Step.apply`, unless the view handles ``OPTIONS`` itself."""
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if req.method != "OPTIONS":
+            return None
+        step = t.cast(Step, self.options_step)
+        answer = step.options(req, self.app)
+        if answer is None and not view_handles_options(self.app, req):
+            answer = step.apply(default_options_response(self.app))
+        return answer
+
+    def run(
+        self, view: t.Callable[..., t.Any], args: tuple[t.Any, ...], kwargs: t.Any
+    ) -> Response:
+        """Run one request of a sync view."""
+        if args or self.by_method:
+            self = self._variant(args)
+        if self.options_step is not None:
+            answer = self._options()
+            if answer is not None:
+                return answer
+        try:
+            for before in self.befores:
+                early = before(kwargs)
+                if early is not None:
+                    return self._answer_early(early, kwargs)
+            rv = view(*args, **kwargs)
+            converter = self.converter
+            if converter is None:
+                response = self.make_response(rv)
+            else:
+                response = converter.convert(rv, kwargs)
+            for edit in self.afters:
+                response = edit(response, kwargs)
+            return response
+        except Exception:
+            self._failed(kwargs)
+            raise
+
+    async def run_async(
+        self, view: t.Callable[..., t.Any], args: tuple[t.Any, ...], kwargs: t.Any
+    ) -> Response:
+        """Run one request of an ``async def`` view, in its event loop."""
+        if args or self.by_method:
+            self = self._variant(args)
+        if self.options_step is not None:
+            answer = self._options()
+            if answer is not None:
+                return answer
+        try:
+            for before in self.befores_async:
+                early = await before(kwargs)
+                if early is not None:
+                    return self._answer_early(early, kwargs)
+            rv = await view(*args, **kwargs)
+            converter = self.converter
+            if converter is None:
+                response = self.make_response(rv)
+            else:
+                response = converter.convert(rv, kwargs)
+            for edit in self.afters:
+                response = edit(response, kwargs)
+            return response
+        except Exception:
+            self._failed(kwargs)
+            raise
+
+
+def _edits(steps: list[Step], hook: str) -> tuple[Edit, ...]:
+    """The ``after`` (or ``apply``) edits of ``steps`` as ``(response, kwargs)``
+    callables, innermost first. Steps sharing a :meth:`~Step.combine` that
+    combines them give one edit, where the innermost of them stood."""
+    edits: list[Edit] = []
+    combined: set[object] = set()
+    for step in steps:
+        key = type(step).combine.__func__  # type: ignore[attr-defined]
+        if key in combined:
+            continue
+        peers = tuple(s for s in steps if type(s).combine.__func__ is key)  # type: ignore[attr-defined]
+        edit = type(step).combine(peers) if len(peers) > 1 else None
+        if edit is not None:
+            combined.add(key)
+            edits.append(edit)
+        elif hook == "after" and _overrides(step, "after"):
+            edits.append(step.after)
+        elif _overrides(step, "apply"):
+            edits.append(_apply_edit(step))
+    return tuple(edits)
+
+
+def _apply_edit(step: Step) -> Edit:
+    apply = step.apply
+    return lambda response, kwargs: apply(response)
+
+
+class Chain:
+    """The kit's decorators on one view, and the one wrapper that runs them.
+
+    :param view: The view the wrapper calls.
+    :param decorators: The kit's decorators of this wrapper, innermost first.
+    :param below: Decorators of the kit's wrappers further in, behind a
+        decorator that is not the kit's (they run there, not here).
+    """
+
+    def __init__(
+        self,
+        view: t.Callable[..., t.Any],
+        decorators: tuple[ResponseDecorator, ...],
+        below: tuple[ResponseDecorator, ...] = (),
+    ) -> None:
+        self.view = view
+        self.decorators = decorators
+        self.below = below
+        self._plans: weakref.WeakKeyDictionary[Flask, Plan] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._last: tuple[weakref.ref[Flask], Plan] | None = None
+        self._lock = threading.Lock()
+        #: An ``OPTIONS`` answered further in is final: pass it through.
+        self.options_below = any(d.receives_options for d in below)
+        self.wrapper = self._wrap()
+
+    @property
+    def all(self) -> tuple[ResponseDecorator, ...]:
+        """Every kit decorator on the view, innermost first."""
+        return (*self.below, *self.decorators)
+
+    def plan(self, app: Flask) -> Plan:
+        """The plan for ``app``, resolved on first use and cached."""
+        last = self._last
+        if last is not None and last[0]() is app:
+            return last[1]
+        plan = self._plans.get(app)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(app)
+                if plan is None:
+                    plan = self._plans[app] = self._resolve(app)
+        self._last = (weakref.ref(app), plan)
+        return plan
+
+    def _resolve(self, app: Flask) -> Plan:
+        plan = Plan(app, tuple((d, d.step_for(app)) for d in self.decorators))
+        # The same decorator on a MethodView and on its method applies once:
+        # for that HTTP method, the view's plan leaves it to the method's.
+        view_class = getattr(self.wrapper, "view_class", None)
+        if view_class is not None:
+            by_method = {}
+            for method in getattr(view_class, "methods", None) or ():
+                handler = getattr(view_class, method.lower(), None)
+                if handler is None and method == "HEAD":
+                    handler = getattr(view_class, "get", None)
+                inner = set(decorators_of(handler)) & set(self.decorators)
+                if inner:
+                    by_method[method] = plan.without(inner)
+            plan.by_method = by_method or None
+        return plan
+
+    def _wrap(self) -> t.Callable[..., t.Any]:
+        view = self.view
+        plan = self.plan
+        options_below = self.options_below
+        wrapper: t.Any
+        if inspect.iscoroutinefunction(view):
+
+            async def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                if options_below and _answered_below(app):
+                    return await view(*args, **kwargs)  # type: ignore[no-any-return]
+                return await plan(app).run_async(view, args, kwargs)
+
+        else:
+
+            def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                if options_below and _answered_below(app):
+                    return view(*args, **kwargs)  # type: ignore[no-any-return]
+                return plan(app).run(view, args, kwargs)
+
+        functools.update_wrapper(wrapper, view)
+        wrapper.__respkit__ = self
+        if any(d.receives_options for d in self.all):
+            if inspect.iscoroutinefunction(view):
+                wrapper.provide_automatic_options = False
+                wrapper.required_methods = {
+                    *getattr(view, "required_methods", ()),
+                    "OPTIONS",
+                }
+            else:
+                wrapper = OptionsRoutedView(wrapper)
+        return t.cast("Callable[..., t.Any]", wrapper)
+
+
+def decorators_of(view: object) -> tuple[ResponseDecorator, ...]:
+    """The kit's decorators on ``view``, innermost first (``()`` for none)."""
+    chain = getattr(view, "__respkit__", None)
+    return chain.all if isinstance(chain, Chain) else ()
+
+
 def wrap_view(view: F, decorator: ResponseDecorator) -> F:
-    """Wrap ``view`` so that ``decorator``'s step runs on every request.
+    """Add ``decorator`` to ``view``'s chain: the view keeps one kit wrapper.
 
     :param view: A view function (sync or ``async def``), a ``MethodView``'s
-        ``as_view`` function, or an error handler.
+        ``as_view`` function, an error handler, or a view the kit already
+        wrapped.
     :param decorator: The decorator being applied.
+    :raise TypeError: ``view`` is not callable, or ``decorator`` converts the
+        return value and cannot reach it behind a decorator that is not the
+        kit's.
     """
     if not callable(view):
         raise TypeError(
             f"{type(decorator).__name__} decorates a view function,"
             f" got {type(view).__name__}"
         )
-    below = steps_of(view)
-    if decorator in below:
-        return view
-    if decorator.converts and below:
-        return t.cast(F, rewrap_below(view, decorator, below))
-    return wrap(view, decorator, below)
+    chain = getattr(view, "__respkit__", None)
+    if not isinstance(chain, Chain):
+        return t.cast(F, Chain(view, (decorator,)).wrapper)
+    if decorator in chain.all:
+        return view  # stacked twice by mistake: applied once
+    if chain.wrapper is view:  # the kit's own wrapper: extend its chain
+        extended = Chain(chain.view, (*chain.decorators, decorator), chain.below)
+        return t.cast(F, extended.wrapper)
+    # A decorator that is not the kit's sits between: a wrapper of our own.
+    if decorator.takes_return_value:
+        raise TypeError(
+            f"{decorator!r} turns the view's return value into the response,"
+            " so it must be nearest the view; it cannot be moved below a"
+            " decorator that is not flask-respkit's. Apply it directly on"
+            " the view."
+        )
+    return t.cast(F, Chain(view, (decorator,), chain.all).wrapper)

@@ -1,4 +1,5 @@
-"""CORS: the :func:`cors` decorator and its precompiled :class:`Policy`.
+"""CORS: the :func:`cors` decorator, its precompiled :class:`Policy`, and CORS
+beyond one view (``cors(...)(blueprint)`` and ``RESPKIT_CORS_RESOURCES``).
 
 Options are validated and compiled once, when the decorator is made (and merged
 with the app's ``RESPKIT_CORS_*`` settings once per app); a request only reads
@@ -8,45 +9,65 @@ sets, a few ``fullmatch`` calls and precomputed header values.
 from __future__ import annotations
 
 import datetime
+import enum
 import re
 import typing as t
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 
-from flask import Blueprint, Flask, Response, after_this_request, current_app
-
-# The request context itself: one context-variable read per request instead of
-# a LocalProxy lookup for every ``request.*`` attribute on the hot path.
-from flask.globals import _cv_request, request_ctx
+from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ._cors_options import (
-    _UNSET,
-    ACAC,
-    ACAO,
-    ACEH,
-    BUILTIN,
-    CHECKS,
-    HEADER_LIST,
-    KIT_LOWER,
-    ORIGIN,
-    SAFELISTED,
-    STANDARD_METHODS,
-    VARY_ORIGIN,
-    VARY_PREFLIGHT,
-    VARY_PREFLIGHT_VALUE,
-    Grant,
-    Origins,
-    OriginsArg,
-    _Unset,
-    check_options,
-    merge_expose,
-    put,
+from ._http import add_vary, is_preflight, merge_list, raw_path
+from .core import (
+    F,
+    ResponseDecorator,
+    Step,
+    decorators_of,
 )
-from ._cors_options import (
-    KIT_EXPOSED as KIT_EXPOSED,  # re-exported: documented here
+from .settings import ORIGIN, Origins, check_cors_options, cors_defaults
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from flask.blueprints import BlueprintSetupState
+    from flask.wrappers import Request
+    from werkzeug.routing import Rule
+
+ALLOW_ORIGIN = "Access-Control-Allow-Origin"
+ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"
+EXPOSE_HEADERS = "Access-Control-Expose-Headers"
+VARY_ORIGIN = ("Origin",)
+VARY_PREFLIGHT = (
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
 )
-from ._http import add_vary, is_preflight
-from .core import F, ResponseDecorator, Step, steps_of
+VARY_PREFLIGHT_VALUE = ", ".join(VARY_PREFLIGHT)
+#: Headers the kit's decorators set that browser JavaScript cannot read unless
+#: they are listed in ``Access-Control-Expose-Headers``: every CORS answer
+#: lists them (a listed header that is absent is harmless).
+KIT_EXPOSED = (
+    "Link",
+    "X-Total-Count",
+    "WWW-Authenticate",
+    "Content-Disposition",
+    "Location",
+)
+#: Request headers a browser may send without a preflight; always allowed.
+SAFELISTED = frozenset(
+    {"accept", "accept-language", "content-language", "content-type"}
+)
+STANDARD_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+HEADER_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
+
+
+class _Unset(enum.Enum):
+    UNSET = 0
+
+
+_UNSET = _Unset.UNSET
+OriginsArg = t.Union[
+    str, Iterable[t.Union[str, "re.Pattern[str]"]], Callable[[str], bool]
+]
 
 
 def expose_present(response: Response) -> Response:
@@ -54,14 +75,14 @@ def expose_present(response: Response) -> Response:
     ``Access-Control-Expose-Headers``; a response without
     ``Access-Control-Allow-Origin`` is left alone.
 
-    The kit calls it for decorators that run after :func:`cors`.
+    The kit's own CORS answers list every one of them already; this is for
+    ``after_request`` code of your own that answers CORS by hand.
 
     .. versionadded:: 0.1.0
     """
     headers = response.headers
-    present = {name.lower() for name, _ in headers}
-    if ACAO.lower() in present:
-        merge_expose(headers, [n for low, n in KIT_LOWER if low in present])
+    if ALLOW_ORIGIN in headers:
+        merge_list(headers, EXPOSE_HEADERS, [n for n in KIT_EXPOSED if n in headers])
     return response
 
 
@@ -73,21 +94,31 @@ def _reject(reason: str) -> Response:
     return response
 
 
+class Grant(t.NamedTuple):
+    """What a :class:`Policy` grants one preflight."""
+
+    #: The policy that decided (another route's, for a sibling method).
+    policy: Policy
+    #: The ``Access-Control-Allow-Methods`` value.
+    methods: str
+    #: The ``Access-Control-Allow-Headers`` value, or ``None`` if none asked.
+    headers: str | None
+    #: Private network access was asked for and is allowed.
+    private_network: bool
+
+
 class Policy(Step):
     """A resolved CORS policy: what one :func:`cors` (or one
     ``RESPKIT_CORS_RESOURCES`` entry) does in one app. Immutable after
     construction and shared by all requests.
 
     :param options: Every option of :func:`cors`, validated.
-    :param owner: The decorator it was resolved from, if any.
     :raise ValueError: ``allow_credentials`` with ``origins="*"``.
     """
 
     errors = True
 
-    def __init__(
-        self, options: Mapping[str, t.Any], owner: ResponseDecorator | None = None
-    ) -> None:
+    def __init__(self, options: Mapping[str, t.Any]) -> None:
         origins = options["origins"]
         if options["allow_credentials"] and origins == "*":
             raise ValueError(
@@ -107,9 +138,17 @@ class Policy(Step):
             "*" if allow == "*" else frozenset(h.lower() for h in allow)
         )
         self.expose = tuple(options["expose_headers"])
+        #: The policy's own exposed headers, then the kit's.
+        self.expose_all = (
+            *self.expose,
+            *(
+                n
+                for n in KIT_EXPOSED
+                if n.lower() not in {e.lower() for e in self.expose}
+            ),
+        )
         self.expose_value = ", ".join(self.expose)
-        mine = {n.lower() for n in self.expose}
-        self._auto_expose = tuple((lo, n) for lo, n in KIT_LOWER if lo not in mine)
+        self.expose_all_value = ", ".join(self.expose_all)
         self.credentials: bool = options["allow_credentials"]
         max_age = options["max_age"]
         self.max_age = None if max_age is None else str(max_age)
@@ -119,8 +158,6 @@ class Policy(Step):
         self.header_patterns: tuple[re.Pattern[str], ...] = tuple(
             options.get("header_patterns", ())
         )
-        self.owner = owner
-        self._above: dict[str | None, bool] = {}
         self._rule_methods: dict[int, str] = {}
 
     def allows(self, origin: str) -> bool:
@@ -140,15 +177,13 @@ class Policy(Step):
             return True
         return predicate is not None and bool(predicate(origin))
 
-    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        req = _cv_request.get().request
-        if req.method != "OPTIONS":
-            return None
+    def options(self, req: Request, app: Flask) -> Response | None:
+        """Answer a preflight (a plain ``OPTIONS`` is left to the core)."""
         if is_preflight(req):
             return self.preflight(req.environ, req.url_rule)
-        return None  # core gives a plain OPTIONS Flask's answer, then apply()
+        return None
 
-    def preflight(self, environ: Mapping[str, t.Any], rule: t.Any) -> Response:
+    def preflight(self, environ: Mapping[str, t.Any], rule: Rule | None) -> Response:
         """Answer a preflight: 204 with the CORS headers, or 403 with a reason.
 
         :param environ: The request's WSGI environ.
@@ -161,9 +196,9 @@ class Policy(Step):
         response = current_app.response_class(status=204)
         headers = response.headers
         headers.clear()
-        headers[ACAO] = "*" if policy.any_origin else environ["HTTP_ORIGIN"]
+        headers[ALLOW_ORIGIN] = "*" if policy.any_origin else environ["HTTP_ORIGIN"]
         if policy.credentials:
-            headers[ACAC] = "true"
+            headers[ALLOW_CREDENTIALS] = "true"
         headers["Access-Control-Allow-Methods"] = grant.methods
         if grant.headers:
             headers["Access-Control-Allow-Headers"] = grant.headers
@@ -174,7 +209,7 @@ class Policy(Step):
         headers["Vary"] = VARY_PREFLIGHT_VALUE
         return response
 
-    def grant(self, environ: Mapping[str, t.Any], rule: t.Any) -> Grant | str:
+    def grant(self, environ: Mapping[str, t.Any], rule: Rule | None) -> Grant | str:
         """Decide a preflight: what to grant, or why it is refused.
 
         :param environ: The WSGI environ of a preflight request.
@@ -229,87 +264,74 @@ class Policy(Step):
                     return None
         return ", ".join(n for n in names if n)
 
-    def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
-        return self.apply(_cv_request.get().app.make_response(rv))
-
     def apply(self, response: Response) -> Response:
-        ctx = _cv_request.get()
         headers = response.headers
         present = {name.lower() for name, _ in headers}
         if self.any_origin:
-            put(headers, present, ACAO, "*")
+            _put(headers, present, ALLOW_ORIGIN, "*")
         else:
             if "vary" in present:
                 add_vary(headers, VARY_ORIGIN)
             else:
                 headers.add("Vary", "Origin")
-            origin = ctx.request.environ.get("HTTP_ORIGIN")
+            origin = request.environ.get("HTTP_ORIGIN")
             if origin is None or not self.allows(origin):
                 return response
-            put(headers, present, ACAO, origin)
+            _put(headers, present, ALLOW_ORIGIN, origin)
             if self.credentials:
-                put(headers, present, ACAC, "true")
-        extra = [name for low, name in self._auto_expose if low in present]
+                _put(headers, present, ALLOW_CREDENTIALS, "true")
         if "access-control-expose-headers" in present:
-            merge_expose(headers, (*self.expose, *extra))
-        elif extra:
-            headers.add(ACEH, ", ".join((*self.expose, *extra)))
-        elif self.expose:
-            headers.add(ACEH, self.expose_value)
-        if self.owner is not None:
-            rule = ctx.request.url_rule
-            endpoint = rule.endpoint if rule is not None else None
-            above = self._above.get(endpoint)
-            if above is None:
-                above = self._above[endpoint] = self._has_above(endpoint)
-            if above:
-                after_this_request(expose_present)
+            merge_list(headers, EXPOSE_HEADERS, self.expose_all)
+        else:
+            headers.add(EXPOSE_HEADERS, self.expose_all_value)
         return response
 
-    def _has_above(self, endpoint: str | None) -> bool:
-        view = current_app.view_functions.get(endpoint) if endpoint else None
-        chain = steps_of(view) if view is not None else ()
-        return self.owner not in chain or chain[-1] != self.owner
+
+def _put(headers: t.Any, present: set[str], name: str, value: str) -> None:
+    """Set one header; ``add`` is cheaper when the name is known absent."""
+    if name.lower() in present:
+        headers[name] = value
+    else:
+        headers.add(name, value)
 
 
-def _sibling(method: str) -> tuple[Policy, t.Any] | None:
-    # The CORS policy and rule of the route serving ``method`` on this path.
+def _sibling(method: str) -> tuple[Policy, Rule] | None:
+    """The CORS policy and rule of the route serving ``method`` on this path."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    adapter = app.create_url_adapter(request._get_current_object())  # type: ignore[attr-defined]
     try:
-        rule, _ = request_ctx.url_adapter.match(method=method, return_rule=True)  # type: ignore[union-attr]
+        rule, _ = adapter.match(method=method, return_rule=True)
     except HTTPException:
         return None
     if method not in (rule.methods or (method,)):
         return None  # Werkzeug upper-cases; CORS method tokens are exact
-    policy = cors_policy_of(_cv_request.get().app, rule.endpoint)
+    policy = cors_policy_of(app, rule.endpoint)
     return None if policy is None else (policy, rule)
 
 
 def cors_policy_of(app: Flask, endpoint: str | None) -> Policy | None:
     """The policy of the outermost :func:`cors` on ``endpoint``'s view, or ``None``."""
     view = app.view_functions.get(endpoint) if endpoint else None
-    for decorator in reversed(steps_of(view) if view is not None else ()):
+    for decorator in reversed(decorators_of(view)):
         if isinstance(decorator, _Cors):
             return t.cast(Policy, decorator.step_for(app))
     return None
 
 
 class _Cors(ResponseDecorator):
-    routes_options = True
+    receives_options = True
 
     def __init__(self, given: dict[str, t.Any]) -> None:
-        super().__init__()
         self.given = given
         self._identity = tuple(sorted(given.items()))
         if "origins" in given and "allow_credentials" in given:
-            Policy({**BUILTIN, **given})  # fail now on an impossible combination
+            Policy({**_BUILTIN, **given})  # fail now on an impossible combination
 
     def identity(self) -> t.Hashable:
         return self._identity
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
-        options = {k: settings[f"RESPKIT_CORS_{k.upper()}"] for k in CHECKS}
-        options.update(self.given)
-        return Policy(options, owner=self)
+        return Policy({**cors_defaults(settings), **self.given})
 
     @t.overload
     def __call__(self, view: Blueprint) -> Blueprint: ...
@@ -319,13 +341,27 @@ class _Cors(ResponseDecorator):
 
     def __call__(self, view: t.Any) -> t.Any:
         if isinstance(view, Blueprint):
-            from ._cors_app import apply_to_blueprint
-
-            return apply_to_blueprint(self, view)
+            _BlueprintCors(self, view)
+            return view
         return super().__call__(view)
 
     def __repr__(self) -> str:
         return f"cors({', '.join(f'{k}={v!r}' for k, v in self.given.items())})"
+
+
+#: The built-in defaults of every option, validated.
+_BUILTIN = check_cors_options(
+    "cors()",
+    {
+        "origins": "*",
+        "methods": None,
+        "allow_headers": "*",
+        "expose_headers": None,
+        "allow_credentials": False,
+        "max_age": None,
+        "allow_private_network": False,
+    },
+)
 
 
 def cors(
@@ -364,7 +400,7 @@ def cors(
         ``Authorization`` works). The CORS-safelisted names are always allowed.
     :param expose_headers: Response headers browser JavaScript may read; the
         kit's own (``Link``, ``X-Total-Count``, ``WWW-Authenticate``,
-        ``Content-Disposition``, ``Location``) are added when present.
+        ``Content-Disposition``, ``Location``) are always listed after them.
     :param allow_credentials: Send ``Access-Control-Allow-Credentials: true``;
         not allowed with ``origins="*"``.
     :param max_age: Seconds (or a ``timedelta``) a browser may cache a preflight.
@@ -385,5 +421,148 @@ def cors(
         "allow_private_network": allow_private_network,
     }
     return _Cors(
-        check_options("cors()", {k: v for k, v in given.items() if v is not _UNSET})
+        check_cors_options(
+            "cors()", {k: v for k, v in given.items() if v is not _UNSET}
+        )
     )
+
+
+# -- CORS beyond one view --------------------------------------------------------
+
+#: Per app: the dotted names blueprints given :func:`cors` are registered
+#: under, and their decorator. The nearest in ``request.blueprints`` decides.
+_BLUEPRINTS: weakref.WeakKeyDictionary[Flask, dict[str, _Cors]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _own_policy_table() -> Callable[[Flask, str | None], Policy | None]:
+    """A cached :func:`cors_policy_of`: routes are fixed once requests come."""
+    known: weakref.WeakKeyDictionary[Flask, dict[str | None, Policy | None]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def own_policy(app: Flask, endpoint: str | None) -> Policy | None:
+        table = known.get(app)
+        if table is None:
+            table = known.setdefault(app, {})
+        try:
+            return table[endpoint]
+        except KeyError:
+            policy = table[endpoint] = cors_policy_of(app, endpoint)
+            return policy
+
+    return own_policy
+
+
+class _BlueprintCors:
+    """``cors(...)(blueprint)``: CORS for every route of a blueprint and of the
+    blueprints nested in it, through the blueprint's own request hooks. A
+    view's own :func:`cors` wins, and so does the nearest blueprint's."""
+
+    def __init__(self, decorator: _Cors, blueprint: Blueprint) -> None:
+        self.decorator = decorator
+        self.own_policy = _own_policy_table()
+        try:
+            blueprint.record(self.registered)
+        except AssertionError:  # Flask refuses setup after registration
+            raise RuntimeError(
+                f"cors(...)({blueprint.name!r}): the blueprint is already registered;"
+                " apply cors before app.register_blueprint"
+            ) from None
+        blueprint.before_request(self.answer_preflight)
+        blueprint.after_request(self.add_headers)
+
+    def registered(self, state: BlueprintSetupState) -> None:
+        name = f"{state.name_prefix}.{state.name}".lstrip(".")
+        _BLUEPRINTS.setdefault(state.app, {})[name] = self.decorator
+
+    def _policy(self) -> Policy | None:
+        """This blueprint's policy if it decides for the current request."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        table = _BLUEPRINTS.get(app, {})
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        nearest = next((table[n] for n in req.blueprints if n in table), None)
+        if nearest is not self.decorator or self.own_policy(app, req.endpoint):
+            return None
+        return t.cast(Policy, self.decorator.step_for(app))
+
+    def answer_preflight(self) -> Response | None:
+        if not is_preflight(request):
+            return None
+        policy = self._policy()
+        return (
+            None
+            if policy is None
+            else policy.preflight(request.environ, request.url_rule)
+        )
+
+    def add_headers(self, response: Response) -> Response:
+        if is_preflight(request):
+            return response
+        policy = self._policy()
+        return response if policy is None else policy.apply(response)
+
+
+def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
+    """Give CORS to every path matching a ``RESPKIT_CORS_RESOURCES`` pattern.
+
+    Called by :meth:`~flask_respkit.RespKit.init_app`. Each pattern is
+    full-matched against the raw request path; the first matching pattern's
+    policy applies, unless the matched view has its own :func:`cors`.
+
+    :raise ValueError: A resource's options combine badly with the app's
+        settings (credentials with ``"*"``), naming the pattern.
+    """
+    resources = settings["RESPKIT_CORS_RESOURCES"]
+    if not resources:
+        return
+    base = cors_defaults(settings)
+    table: list[tuple[re.Pattern[str], Policy]] = []
+    for pattern, options in resources.items():
+        try:
+            table.append((re.compile(pattern), Policy({**base, **options})))
+        except ValueError as e:
+            raise ValueError(f"RESPKIT_CORS_RESOURCES[{pattern!r}]: {e}") from None
+    own_policy = _own_policy_table()
+
+    def policy_for(rule: Rule | None) -> Policy | None:
+        path = raw_path(request.environ)
+        for compiled, policy in table:
+            if compiled.fullmatch(path):
+                # a view's own cors() wins
+                return None if rule and own_policy(app, rule.endpoint) else policy
+        return None
+
+    @app.before_request
+    def resource_preflight() -> Response | None:
+        if not is_preflight(request):
+            return None
+        rule = _rule_for_preflight()  # the rule serving the requested method
+        policy = policy_for(rule)
+        if policy is not None:
+            return policy.preflight(request.environ, rule)
+        view_policy = own_policy(app, rule.endpoint) if rule else None
+        url_rule = request.url_rule
+        if view_policy is None or (url_rule and own_policy(app, url_rule.endpoint)):
+            return None  # no CORS here, or the view that got the OPTIONS answers
+        # a plain sibling route (first registered) caught the OPTIONS
+        return view_policy.preflight(request.environ, rule)
+
+    @app.after_request
+    def resource_headers(response: Response) -> Response:
+        if is_preflight(request):
+            return response  # answered in full by a policy, or none applies
+        policy = policy_for(request.url_rule)
+        return response if policy is None else policy.apply(response)
+
+
+def _rule_for_preflight() -> Rule | None:
+    method = request.environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    adapter = app.create_url_adapter(request._get_current_object())  # type: ignore[attr-defined]
+    try:
+        rule, _ = adapter.match(method=method, return_rule=True)
+    except HTTPException:
+        return request.url_rule
+    return t.cast("Rule", rule)

@@ -1,7 +1,6 @@
-"""Links: :func:`link_header`, :func:`created`, and the URL resolution they
-share with :func:`~flask_respkit.paginate`. :class:`Link` lives in
-:mod:`flask_respkit._linkvalue` and :class:`Pagination` in
-:mod:`flask_respkit.pagination`; both are re-exported here."""
+"""Links: the ``Link`` header value (RFC 8288) as :class:`Link`,
+:func:`link_header`, and the absolute URLs (of the request, of a target) that
+:func:`~flask_respkit.paginate` and :func:`~flask_respkit.created` share."""
 
 from __future__ import annotations
 
@@ -11,38 +10,282 @@ import typing as t
 from urllib.parse import quote, urljoin, urlsplit
 
 from flask import Response, current_app, request, url_for
+from werkzeug.exceptions import BadRequest
 from werkzeug.urls import iri_to_uri
 
-from ._http import check_no_controls
-from ._linkvalue import (
-    Link,
-    append_links,
-    check_rel,
-    link_uri,
-    request_url,
-    require_host,
+from ._http import (
+    CONTROL,
+    LINK_PATH_SAFE,
+    LINK_QUERY_SAFE,
+    URI_SAFE,
+    check_no_controls,
+    ext_value,
 )
-from .core import F, StaticDecorator
-from .pagination import Pagination, paginate
+from .core import F, ResponseDecorator, Step
 
-__all__ = [
-    "Link",
-    "Pagination",
-    "Target",
-    "check_target",
-    "created",
-    "link_header",
-    "paginate",
-    "resolve_target",
-]
+if t.TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+#: The host of a URL with an authority (``//host``).
+_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//(?:[^/?#@]*@)?([^/?#:]*)")
+#: Characters a link target keeps as they are; everything else is
+#: percent-encoded, ``;``, ``,`` and ``'`` included, because the common client
+#: parsers (requests, httpx, aiohttp) split on them or strip them.
+_URI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&()*+=%]")
+#: A registered relation type (RFC 8288 §2.1.1, compared case-insensitively).
+_REG_REL = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*")
+#: An extension relation type: an absolute URI without the characters that
+#: common parsers split on.
+_EXT_REL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&()*+%]+")
+#: A parameter value every common client parser reads back exactly when quoted.
+_PLAIN = re.compile(r"[A-Za-z0-9 !#$%&'()*+\-./:?@\[\]^_`{|}~]*")
+
+
+def _pct(match: re.Match[str]) -> str:
+    return quote(match.group(), safe="")
+
+
+def link_uri(url: str) -> str:
+    """Percent-encode a URL so it reads back exactly from a ``Link`` header.
+
+    A non-ASCII host becomes IDNA; other non-ASCII characters (as UTF-8) and
+    everything outside the RFC 3986 set, plus ``;``, ``,`` and ``'``, are
+    percent-encoded. Nothing else changes: existing escapes, an empty query.
+
+    :raise ValueError: The host is not a valid international domain name.
+    """
+    if _URI_UNSAFE.search(url) is None:
+        return url
+    m = _AUTHORITY.match(url)
+    if m is not None and not m.group(1).isascii():
+        host = m.group(1).encode("idna").decode("ascii")
+        url = url[: m.start(1)] + host + url[m.end(1) :]
+    return _URI_UNSAFE.sub(_pct, url)
+
+
+def require_host() -> None:
+    """Refuse a request whose host cannot be put in an absolute URL.
+
+    :raise BadRequest: Werkzeug dropped the ``Host`` as invalid (``a b``).
+    """
+    if not request.host:
+        raise BadRequest("The Host header is not a valid host name.")
+
+
+def base_url() -> str:
+    """The request URL without the query, percent-encoded for a link.
+
+    Built from the request's parts rather than with ``request.base_url``,
+    which decodes the host as IDNA and fails on names like ``xn--zz``.
+
+    :raise BadRequest: The host cannot be written as a URL.
+    """
+    r = request
+    require_host()
+    # request.path is decoded: "%3F", "%23" and "%25" must go back escaped.
+    path = quote(
+        r.root_path.rstrip("/") + "/" + r.path.lstrip("/"), safe=LINK_PATH_SAFE
+    )
+    try:
+        return link_uri(f"{r.scheme}://{r.host}{path}")
+    except ValueError:
+        raise BadRequest("The Host header is not a valid host name.") from None
+
+
+def request_url() -> str:
+    """The request URL with its query, percent-encoded for a link."""
+    query = request.query_string
+    if not query:
+        return base_url()
+    return f"{base_url()}?{quote(query, safe=LINK_QUERY_SAFE)}"
+
+
+def check_rel(option: str, rel: object) -> str:
+    """Validate a link relation: one or more space-separated relation types.
+
+    Registered types (``next``, ``edit-form``) are lowercased; extension types
+    are absolute URIs and kept as given.
+
+    :raise TypeError: ``rel`` is not a string.
+    :raise ValueError: ``rel`` is empty or a type is neither form.
+    """
+    if not isinstance(rel, str):
+        raise TypeError(f"{option} must be a str, got {type(rel).__name__}")
+    types = rel.split(" ")
+    for i, name in enumerate(types):
+        if _REG_REL.fullmatch(name):
+            types[i] = name.lower()
+        elif not _EXT_REL.fullmatch(name):
+            raise ValueError(
+                f"{option} must be relation types separated by single spaces,"
+                " each a registered name (a letter, then letters, digits, '.'"
+                f" or '-') or an absolute URI, got {rel!r}"
+            )
+    return " ".join(types)
+
+
+def _param(option: str, name: str, value: object) -> str:
+    value = check_no_controls(option, value)
+    if _PLAIN.fullmatch(value) and value == value.strip(" '"):
+        return f'{name}="{value}"'
+    if name == "title":
+        return "title*=" + ext_value(value)
+    raise ValueError(
+        f'{option} must be printable ASCII without " \\ ; , = < > and without'
+        f" leading or trailing spaces or quotes (only title may hold any text),"
+        f" got {value!r}"
+    )
+
+
+class Link:
+    """One link of a ``Link`` header (RFC 8288); ``str(link)`` is its value.
+
+    ::
+
+        >>> str(Link("https://api.example.com/items?page=2", "next"))
+        '<https://api.example.com/items?page=2>; rel="next"'
+
+    Validated when made. The target is a URL, absolute or relative (a relative
+    one is made absolute against the request URL by :func:`link_header`);
+    characters outside RFC 3986, and ``;``, ``,`` and ``'``, are
+    percent-encoded so that requests, httpx and aiohttp all read it back.
+    Every parameter is a quoted string; a ``title`` that is not plain ASCII
+    (or holds ``" \\ ; , = < >``) is sent as ``title*=UTF-8''...`` (RFC 8187).
+
+    :param target: The link target (a URL).
+    :param rel: The relation type(s), e.g. ``"next"`` or ``"next last"``.
+    :param params: Other target attributes: ``title``, ``type``, ``hreflang``,
+        ``media``, ``anchor``...
+    :raise ValueError: The target or a value holds control characters (CR,
+        LF...), ``rel`` is not a relation type, a name is not a token, or a
+        value other than ``title`` cannot be sent readably.
+    :raise TypeError: A value is not a string.
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("_tail", "params", "rel", "target")
+
+    #: The percent-encoded target URL.
+    target: str
+    #: The relation type(s), registered names lowercased.
+    rel: str
+    #: The other parameters as given, in order: ``(name, value)`` pairs.
+    params: tuple[tuple[str, str], ...]
+
+    def __init__(self, target: str, rel: str, **params: str) -> None:
+        if not isinstance(target, str):
+            raise TypeError(f"Link target must be a str, got {type(target).__name__}")
+        if CONTROL.search(target):
+            raise ValueError(
+                "Link target must not contain CR, LF, NUL or other control"
+                f" characters, got {target!r}"
+            )
+        try:
+            urlsplit(target)
+            self.target = link_uri(target)
+        except ValueError as e:
+            raise ValueError(f"Link target {target!r} is not a URL: {e}") from None
+        self.rel = check_rel("Link rel", rel)
+        parts = [f'rel="{self.rel}"']
+        for name, value in params.items():
+            if not _REG_REL.fullmatch(name) or name.lower() == "rel":
+                raise ValueError(
+                    f"Link parameter name must be a letter then letters, digits,"
+                    f" '.' or '-', and not 'rel', got {name!r}"
+                )
+            parts.append(_param(f"Link {name}", name.lower(), value))
+        self.params = tuple(params.items())
+        self._tail = "; " + "; ".join(parts)
+
+    @classmethod
+    def _make(cls, uri: str, rel: str, params: t.Any = (), tail: str = "") -> Link:
+        link = object.__new__(cls)
+        link.target, link.rel, link.params = uri, rel, params
+        link._tail = tail or f'; rel="{rel}"'
+        return link
+
+    def absolute(self, base: str) -> Link:
+        """This link with its target made absolute against ``base``.
+
+        :param base: An absolute URL, usually the request URL.
+        """
+        if _SCHEME.match(self.target):
+            return self
+        uri = link_uri(urljoin(base, self.target))
+        return self._make(uri, self.rel, self.params, self._tail)
+
+    def __str__(self) -> str:
+        return f"<{self.target}>{self._tail}"
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.params)
+        return f"Link({self.target!r}, {self.rel!r}{extra})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and str(other) == str(self)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+#: A link in an existing header: ``<target>`` and its parameters.
+_EXISTING = re.compile(
+    r'<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;,\s]*))?)*)'
+)
+_REL_PARAM = re.compile(r'(?i)(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))')
+
+
+def _key(url: str, rel: str) -> tuple[str, str]:
+    return url, " ".join(sorted(rel.lower().split()))
+
+
+def _existing_keys(lines: Iterable[str], base: str) -> set[tuple[str, str]]:
+    keys = set()
+    for line in lines:
+        for m in _EXISTING.finditer(line):
+            rel = _REL_PARAM.search(m.group(2))
+            try:
+                url = link_uri(urljoin(base, m.group(1).strip()))
+            except ValueError:
+                continue
+            keys.add(_key(url, (rel.group(1) or rel.group(2)) if rel else ""))
+    return keys
+
+
+def append_links(response: Response, links: Iterable[Link]) -> None:
+    """Append ``links`` to the response's ``Link`` header.
+
+    Every existing ``Link`` line is kept, as it was, and the result is one
+    line; a link whose target and relation are already there is not repeated.
+
+    :param links: Links with absolute targets.
+    """
+    headers = response.headers
+    lines = headers.getlist("Link")
+    if not lines:  # the common case: nothing to merge with
+        fresh: dict[tuple[str, str], str] = {}
+        for link in links:
+            fresh.setdefault(_key(link.target, link.rel), str(link))
+        if fresh:
+            headers.add("Link", ", ".join(fresh.values()))
+        return
+    seen = _existing_keys(lines, request_url())
+    values = list(lines)
+    for link in links:
+        key = _key(link.target, link.rel)
+        if key not in seen:
+            seen.add(key)
+            values.append(str(link))
+    if len(values) > len(lines) or len(lines) > 1:
+        headers["Link"] = ", ".join(values)
+
 
 #: A URL target: a URL, an endpoint name, or a callable of the response.
 Target = t.Union[str, t.Callable[[Response], t.Optional[str]]]
 
 _ENDPOINT = re.compile(r"\.?[A-Za-z_][\w.\-]*")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-#: Characters a URI may hold as they are (RFC 3986 unreserved, reserved, ``%``).
-_URI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 #: A URL that :func:`~werkzeug.urls.iri_to_uri` would leave as it is.
 _URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
@@ -92,7 +335,7 @@ def _uri(url: str) -> str | None:
         with contextlib.suppress(ValueError, UnicodeError):
             url = iri_to_uri(url)
         if not _URI.fullmatch(url):
-            url = quote(url.encode("utf-8", "surrogatepass"), safe=_URI_SAFE)
+            url = quote(url.encode("utf-8", "surrogatepass"), safe=URI_SAFE)
     try:
         urlsplit(url).port  # noqa: B018 (raises on a bad host or port)
     except ValueError:
@@ -150,7 +393,7 @@ def resolve_target(target: Target, response: Response) -> str | None:
 LinkItem = t.Union[Link, t.Callable[[Response], t.Optional[Link]]]
 
 
-class _LinkHeader(StaticDecorator):
+class _LinkHeader(ResponseDecorator, Step):
     def __init__(
         self, links: tuple[LinkItem, ...], rels: tuple[tuple[str, Target], ...]
     ) -> None:
@@ -225,44 +468,3 @@ def link_header(*links: LinkItem, **rels: Target) -> t.Callable[[F], F]:
         rel = check_rel("link_header() relation", name.replace("_", "-"))
         checked.append((rel, check_target(f"link_header({name}=)", target)))
     return _LinkHeader(links, tuple(checked))
-
-
-class _Created(StaticDecorator):
-    def __init__(self, location: Target) -> None:
-        self.location = location
-
-    def apply(self, response: Response) -> Response:
-        if not 200 <= response.status_code < 300:
-            return response
-        response.status_code = 201
-        url = resolve_target(self.location, response)
-        if url is not None:
-            response.headers["Location"] = url
-        return response
-
-    def identity(self) -> t.Hashable:
-        return self.location
-
-
-def created(location: Target) -> t.Callable[[F], F]:
-    """Answer ``201 Created`` with an absolute ``Location`` when the view succeeds.
-
-    ``location`` is a URL (relative ones are made absolute against the request
-    URL), an endpoint name (resolved with ``url_for(..., _external=True)`` and
-    the current view arguments that fit its rule), or a callable
-    ``(response) -> str | None`` (``None``: no ``Location``)::
-
-        @app.post("/items")
-        @created(lambda response: url_for("item", id=response.json["id"]))
-        def add_item():
-            return {"id": db.add(request.json)}
-
-    Non-2xx responses pass through unchanged.
-
-    :param location: Where the new resource is.
-    :raise ValueError: ``location`` is empty or holds control characters.
-    :raise TypeError: ``location`` is neither a string nor callable.
-
-    .. versionadded:: 0.1.0
-    """
-    return _Created(check_target("created(location)", location))

@@ -7,12 +7,12 @@ import re
 import typing as t
 from urllib.parse import quote, unquote_plus
 
-from flask import Response, current_app, request
+from flask import Response, request
 from werkzeug.exceptions import BadRequest
 
-from ._http import check_positive_int
-from ._linkvalue import Link, append_links, base_url
+from ._http import LINK_QUERY_SAFE, check_positive_int
 from .core import F, ResponseDecorator, Step
+from .links import Link, append_links, base_url
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -125,30 +125,34 @@ def _read(name: str, default: int, most: int | None = None) -> int:
 
 class _PaginateStep(Step):
     def __init__(
-        self, per_page: int, max_per_page: int, page_param: str, size_param: str | None
+        self,
+        per_page: int,
+        max_per_page: int,
+        page_param: str,
+        per_page_param: str | None,
     ) -> None:
         self.per_page = per_page
         self.max_per_page = max_per_page
         self.page_param = page_param
-        self.size_param = size_param
+        self.per_page_param = per_page_param
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
         page = _read(self.page_param, 1)
         per_page = self.per_page
-        if self.size_param is not None:
-            per_page = _read(self.size_param, per_page, self.max_per_page)
+        if self.per_page_param is not None:
+            per_page = _read(self.per_page_param, per_page, self.max_per_page)
         if (page - 1) * per_page > _MAX_OFFSET:
             raise BadRequest(f"Query parameter {self.page_param!r} is too large.")
         kwargs["pagination"] = Pagination(page, per_page)
         return None
 
-    def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
-        response = current_app.make_response(rv)
+    def after(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
         if 200 <= response.status_code < 300:
-            self.apply_to(response, kwargs["pagination"])
+            self.add_links(response, kwargs["pagination"])
         return response
 
-    def apply_to(self, response: Response, p: Pagination) -> None:
+    def add_links(self, response: Response, p: Pagination) -> None:
+        """Add ``X-Total-Count`` and the ``Link`` rels of page ``p``."""
         total = p.total
         if total is not None:
             response.headers["X-Total-Count"] = str(total)
@@ -174,7 +178,7 @@ class _PaginateStep(Step):
         head: list[str] = []
         tail: list[str] = []
         parts = head
-        seen_page = seen_size = False
+        seen_page = seen_per_page = False
         for segment in request.query_string.decode("latin-1").split("&"):
             if not segment:
                 continue
@@ -183,12 +187,12 @@ class _PaginateStep(Step):
                 if not seen_page:
                     seen_page, parts = True, tail
                 continue
-            if name == self.size_param:
-                if not seen_size:
-                    seen_size = True
+            if name == self.per_page_param:
+                if not seen_per_page:
+                    seen_per_page = True
                     parts.append(f"{quote(name, safe='')}={per_page}")
                 continue
-            parts.append(quote(segment.encode("latin-1"), safe="!$()*+=:@/?%"))
+            parts.append(quote(segment.encode("latin-1"), safe=LINK_QUERY_SAFE))
         base = base_url() + "?"
         before = "&".join([*head, ""]) if head else ""
         after = "&".join(["", *tail]) if tail else ""
@@ -202,13 +206,13 @@ class _Paginate(ResponseDecorator):
         per_page: int | None,
         max_per_page: int | None,
         page_param: str,
-        size_param: str | None,
+        per_page_param: str | None,
     ) -> None:
         super().__init__()
         self.per_page = per_page
         self.max_per_page = max_per_page
         self.page_param = page_param
-        self.size_param = size_param
+        self.per_page_param = per_page_param
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         per_page = self.per_page or settings["RESPKIT_PER_PAGE"]
@@ -220,10 +224,12 @@ class _Paginate(ResponseDecorator):
                 f"paginate(): {given} ({per_page}) must not exceed {limit}"
                 f" ({max_per_page})"
             )
-        return _PaginateStep(per_page, max_per_page, self.page_param, self.size_param)
+        return _PaginateStep(
+            per_page, max_per_page, self.page_param, self.per_page_param
+        )
 
     def identity(self) -> t.Hashable:
-        return (self.per_page, self.max_per_page, self.page_param, self.size_param)
+        return (self.per_page, self.max_per_page, self.page_param, self.per_page_param)
 
     def __call__(self, view: F) -> F:
         try:
@@ -242,7 +248,7 @@ class _Paginate(ResponseDecorator):
     def __repr__(self) -> str:
         return (
             f"paginate(per_page={self.per_page}, max_per_page={self.max_per_page},"
-            f" page_param={self.page_param!r}, per_page_param={self.size_param!r})"
+            f" page_param={self.page_param!r}, per_page_param={self.per_page_param!r})"
         )
 
 

@@ -1,4 +1,5 @@
-"""Status and header helpers: :func:`no_content`, :func:`headers`, :func:`vary`."""
+"""Status and header helpers: :func:`no_content`, :func:`created`,
+:func:`headers`, :func:`vary`."""
 
 from __future__ import annotations
 
@@ -8,20 +9,21 @@ from collections.abc import Mapping
 from flask import Response, current_app
 
 from ._http import add_vary, check_field_value, check_token, check_vary_names
-from .core import F, StaticDecorator
+from .core import F, ResponseDecorator, Step
+from .links import Target, check_target, resolve_target
 
 
-class _NoContent(StaticDecorator):
+class _NoContent(ResponseDecorator, Step):
     """Turn a 2xx response into ``204 No Content``."""
 
-    def finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+    def convert(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         if rv is None or isinstance(rv, (str, bytes, dict, list)):
             # A bare body (or nothing at all) is a success whose body goes:
             # build the 204 directly rather than the body and then drop it.
             response = current_app.response_class(status=204)
             del response.headers["Content-Type"]
             return response
-        return self.apply(current_app.make_response(rv))
+        return current_app.make_response(rv)
 
     def apply(self, response: Response) -> Response:
         if not 200 <= response.status_code < 300:
@@ -77,11 +79,52 @@ def no_content(view: F | None = None) -> F | t.Callable[[F], F]:
     return _NO_CONTENT(view)
 
 
+class _Created(ResponseDecorator, Step):
+    def __init__(self, location: Target) -> None:
+        self.location = location
+
+    def apply(self, response: Response) -> Response:
+        if not 200 <= response.status_code < 300:
+            return response
+        response.status_code = 201
+        url = resolve_target(self.location, response)
+        if url is not None:
+            response.headers["Location"] = url
+        return response
+
+    def identity(self) -> t.Hashable:
+        return self.location
+
+
+def created(location: Target) -> t.Callable[[F], F]:
+    """Answer ``201 Created`` with an absolute ``Location`` when the view succeeds.
+
+    ``location`` is a URL (relative ones are made absolute against the request
+    URL), an endpoint name (resolved with ``url_for(..., _external=True)`` and
+    the current view arguments that fit its rule), or a callable
+    ``(response) -> str | None`` (``None``: no ``Location``)::
+
+        @app.post("/items")
+        @created(lambda response: url_for("item", id=response.json["id"]))
+        def add_item():
+            return {"id": db.add(request.json)}
+
+    Non-2xx responses pass through unchanged.
+
+    :param location: Where the new resource is.
+    :raise ValueError: ``location`` is empty or holds control characters.
+    :raise TypeError: ``location`` is neither a string nor callable.
+
+    .. versionadded:: 0.1.0
+    """
+    return _Created(check_target("created(location)", location))
+
+
 def _header_name(keyword: str) -> str:
     return "-".join(part.capitalize() for part in keyword.split("_"))
 
 
-class _Headers(StaticDecorator):
+class _Headers(ResponseDecorator, Step):
     def __init__(self, items: tuple[tuple[str, str | None], ...]) -> None:
         self.items = items
 
@@ -141,7 +184,7 @@ def headers(
     return _Headers(tuple(items.values()))
 
 
-class _Vary(StaticDecorator):
+class _Vary(ResponseDecorator, Step):
     def __init__(self, names: tuple[str, ...]) -> None:
         self.names = names
 

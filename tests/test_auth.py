@@ -23,13 +23,13 @@ from flask_respkit import (
     cors,
     response_decorator,
 )
-from flask_respkit._auth_http import (
+from flask_respkit._http import TOKEN, is_preflight
+from flask_respkit.auth import (
     MAX_AUTHORIZATION_LENGTH,
     challenge_schemes,
     wants_json,
 )
-from flask_respkit._http import TOKEN, is_preflight
-from flask_respkit.core import StaticDecorator
+from flask_respkit.core import ResponseDecorator, Step
 
 PREFLIGHT = {"Origin": "http://a.example", "Access-Control-Request-Method": "GET"}
 BASIC_DEFAULT = 'Basic realm="Authentication Required", charset="UTF-8"'
@@ -657,7 +657,7 @@ def test_guard_401_carries_the_challenges_below_it(app: Flask, client: t.Any) ->
     assert inner_seen == []
 
 
-def test_guard_401_goes_through_error_steps_below_and_every_step_above(
+def test_guard_401_goes_through_the_error_steps_of_the_whole_chain(
     app: Flask, client: t.Any
 ) -> None:
     @response_decorator(errors=True)
@@ -668,12 +668,17 @@ def test_guard_401_goes_through_error_steps_below_and_every_step_above(
     def on_success(response: Response) -> None:
         response.headers.add("X-Seen", "success-below")
 
+    @response_decorator(errors=True)
+    def above_errors(response: Response) -> None:
+        response.headers.add("X-Seen", "errors-above")
+
     @response_decorator
     def above(response: Response) -> None:
-        response.headers.add("X-Seen", "above")
+        response.headers.add("X-Seen", "success-above")
 
     @app.get("/")
     @above
+    @above_errors
     @auth_challenge("Bearer", "api", verify=lambda auth: False)
     @on_success
     @on_errors
@@ -681,7 +686,8 @@ def test_guard_401_goes_through_error_steps_below_and_every_step_above(
         return "ok"
 
     r = client.get("/")
-    assert r.headers.getlist("X-Seen") == ["errors-below", "above"]
+    assert r.status_code == 401
+    assert r.headers.getlist("X-Seen") == ["errors-below", "errors-above"]
 
 
 def test_async_view_behind_a_guard(app: Flask, client: t.Any) -> None:
@@ -729,13 +735,13 @@ def test_a_plain_options_to_a_route_listing_it_is_verified(
     assert (r.status_code, g.runs, g.seen) == (401, 0, [None])
 
 
-class _AnswersPreflights(StaticDecorator):
-    """A stand-in for ``cors``: routes OPTIONS and answers preflights."""
+class _AnswersPreflights(ResponseDecorator, Step):
+    """A stand-in for ``cors``: receives OPTIONS and answers preflights."""
 
-    routes_options = True
+    receives_options = True
 
-    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-        return Response(status=204) if is_preflight(request) else None
+    def options(self, req: t.Any, app: Flask) -> Response | None:
+        return Response(status=204) if is_preflight(req) else None
 
 
 def test_preflight_passes_to_a_cors_decorator_below(app: Flask, client: t.Any) -> None:

@@ -8,8 +8,7 @@ from flask import Blueprint, Flask, Response, abort, request
 from flask.views import MethodView
 
 from flask_respkit import RespKit, created, response_decorator
-from flask_respkit._routing import OptionsRoutedView
-from flask_respkit.core import ResponseDecorator, Step, steps_of
+from flask_respkit.core import OptionsRoutedView, ResponseDecorator, Step, decorators_of
 
 
 @response_decorator
@@ -192,7 +191,7 @@ def test_same_decorator_stacked_twice_applies_once(app: Flask, client: t.Any) ->
         return ""
 
     assert client.get("/").headers.getlist("X-Tag") == ["tag"]
-    assert len(steps_of(view)) == 2
+    assert len(decorators_of(view)) == 2
 
 
 def test_inner_decorator_applies_first(app: Flask, client: t.Any) -> None:
@@ -211,7 +210,7 @@ def test_inner_decorator_applies_first(app: Flask, client: t.Any) -> None:
         return ""
 
     assert client.get("/").headers.getlist("X-Order") == ["inner", "outer"]
-    assert steps_of(view) == (first, second)
+    assert decorators_of(view) == (first, second)
 
 
 def test_errors_true_reaches_abort_and_handlers_still_run(
@@ -356,14 +355,12 @@ def test_resolved_once_per_app_not_per_request() -> None:
 
 
 class _Preflight(ResponseDecorator):
-    routes_options = True
+    receives_options = True
 
     def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
         class _Step(Step):
-            def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-                if request.method == "OPTIONS":
-                    return Response("answered", status=204)
-                return None
+            def options(self, req: t.Any, app: Flask) -> Response | None:
+                return Response("answered", status=204)
 
         return _Step()
 
@@ -383,14 +380,14 @@ def test_routes_options_reaches_function_view(app: Flask, client: t.Any) -> None
 
 
 class _PreflightOnly(ResponseDecorator):
-    """Routes OPTIONS and answers only preflights, as ``cors`` does."""
+    """Receives OPTIONS and answers only preflights, as ``cors`` does."""
 
-    routes_options = True
+    receives_options = True
 
     def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
         class _Step(Step):
-            def before(self, kwargs: dict[str, t.Any]) -> Response | None:
-                if request.headers.get("Access-Control-Request-Method"):
+            def options(self, req: t.Any, app: Flask) -> Response | None:
+                if req.headers.get("Access-Control-Request-Method"):
                     return Response(status=204, headers={"X-Preflight": "yes"})
                 return None
 

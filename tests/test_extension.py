@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from flask_respkit import RespKit
-from flask_respkit.extension import DEFAULTS, SETTINGS, State, settings_for
+from flask_respkit.settings import DEFAULTS, SETTINGS, State, settings_for
 
 
 def test_init_app_registers_state() -> None:

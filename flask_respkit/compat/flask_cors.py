@@ -7,33 +7,46 @@
 
 The options, ``CORS_*`` config keys and defaults are Flask-CORS's; the
 decisions are respkit's, which differ where Flask-CORS is unsafe (see
-:doc:`/migrating-flask-cors`).
+:doc:`/migrating-flask-cors`). Each Flask-CORS option is validated on its own
+(naming the option or config key) into a normalized value; the merged values
+build one :class:`FlaskCorsPolicy`, whose decisions (origin, method, headers,
+private network) are respkit's and whose output follows Flask-CORS's layout.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 import typing as t
 import weakref
+from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response
-from flask.globals import _cv_request
+from flask import Blueprint, Flask, Response, current_app, request
 
-from .._cors_app import raw_path
-from .._cors_options import ACAO
-from ..core import ResponseDecorator, Step
-from ..cross_origin import _Cors, cors_policy_of
-from ._flask_cors_options import (
-    CHECKS,
-    DEFAULTS,
-    FlaskCorsPolicy,
-    build,
-    check,
-    from_config,
-    resources,
+from .._http import PATH_SAFE, add_vary, check_bool, is_preflight, raw_path
+from ..core import Step, default_options_response
+from ..cross_origin import (
+    ALLOW_CREDENTIALS,
+    ALLOW_ORIGIN,
+    EXPOSE_HEADERS,
+    VARY_ORIGIN,
+    Grant,
+    Policy,
+    _Cors,
+    cors_policy_of,
+)
+from ..settings import (
+    ORIGIN,
+    check_allow_headers,
+    check_expose_headers,
+    check_max_age,
+    check_methods,
+    check_origins,
 )
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Mapping
+    from flask.wrappers import Request
 
 __all__ = ["CORS", "cross_origin"]
 
@@ -62,15 +75,323 @@ _OPTIONS_DOC = """
         with ``true`` (``false`` otherwise).
 """
 
+#: Flask-CORS's default ``methods``, sorted as its header value is.
+ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+# Flask-CORS treats a string holding one of these as a regular expression.
+_REGEX_HINTS = frozenset("*\\]?$^[]()")
+_ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+
+
+def looks_like_regex(value: str) -> bool:
+    """Whether Flask-CORS would read the string ``value`` as a regex."""
+    return not _REGEX_HINTS.isdisjoint(value)
+
+
+def _compile(name: str, value: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(value, flags)
+    except re.error as e:
+        raise ValueError(f"{name}: {value!r} is not a valid regex: {e}") from None
+
+
+def _items(name: str, value: object) -> list[object]:
+    if isinstance(value, (str, re.Pattern)):
+        return [value]
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a string, a regex or a list, got {value!r}")
+    return list(value)
+
+
+def _origins(name: str, value: object) -> tuple[object, tuple[str, ...]]:
+    # (respkit's origins, the literal strings as given, sorted: Flask-CORS
+    # sends those to a request without Origin when always_send is on)
+    items = _items(name, value)
+    if "*" in items or ".*" in items:
+        return "*", ()
+    parsed: list[str | re.Pattern[str]] = []
+    for item in items:
+        if isinstance(item, str) and looks_like_regex(item):
+            parsed.append(_compile(name, item, re.I))
+        else:
+            parsed.append(t.cast(str, item))
+    literals = sorted(i for i in parsed if isinstance(i, str))
+    return check_origins(name, parsed), tuple(literals)
+
+
+def _allow_headers(name: str, value: object) -> tuple[object, tuple[object, ...]]:
+    items = _items(name, value)
+    if "*" in items or ".*" in items:
+        return "*", ()
+    names, patterns = [], []
+    for item in items:
+        if isinstance(item, re.Pattern):
+            patterns.append(item)
+        elif isinstance(item, str) and looks_like_regex(item):
+            patterns.append(_compile(name, item, re.I))
+        else:
+            names.append(item)
+    return check_allow_headers(name, names), tuple(patterns)
+
+
+def _listed(check: Callable[[str, object], t.Any]) -> Callable[[str, object], t.Any]:
+    # Flask-CORS sorts a list (not a string) when it joins it into a header.
+    def checker(name: str, value: object) -> t.Any:
+        if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+            value = sorted(t.cast("Iterable[str]", value), key=str)
+        return check(name, value)
+
+    return checker
+
+
+def _methods(name: str, value: object) -> tuple[str, ...]:
+    return ALL_METHODS if value is None else _listed(check_methods)(name, value)
+
+
+def _max_age(name: str, value: object) -> int | None:
+    if isinstance(value, str):
+        if not value.isascii() or not value.isdigit():
+            raise ValueError(f"{name} must be a number of seconds, got {value!r}")
+        return int(value)
+    if value == 0 and not isinstance(value, datetime.timedelta):
+        return None  # Flask-CORS leaves out a max_age of 0
+    return check_max_age(name, value)
+
+
+#: Option name → checker for :func:`cross_origin` (and the extension).
+CHECKS: Mapping[str, Callable[[str, t.Any], t.Any]] = {
+    "origins": _origins,
+    "methods": _methods,
+    "allow_headers": _allow_headers,
+    "expose_headers": _listed(check_expose_headers),
+    "supports_credentials": check_bool,
+    "max_age": _max_age,
+    "send_wildcard": check_bool,
+    "vary_header": check_bool,
+    "automatic_options": check_bool,
+    "always_send": check_bool,
+    "allow_private_network": check_bool,
+}
+#: Further options only the extension takes.
+APP_ONLY = ("resources", "intercept_exceptions")
+_RAW_DEFAULTS = {
+    "origins": "*",
+    "methods": None,
+    "allow_headers": "*",
+    "expose_headers": None,
+    "supports_credentials": False,
+    "max_age": None,
+    "send_wildcard": False,
+    "vary_header": True,
+    "automatic_options": True,
+    "always_send": True,
+    "allow_private_network": False,
+}
+#: Flask-CORS's defaults, validated.
+DEFAULTS: Mapping[str, t.Any] = {k: CHECKS[k](k, v) for k, v in _RAW_DEFAULTS.items()}
+
+
+def check(
+    where: str, options: Mapping[str, t.Any], app: bool = False
+) -> dict[str, t.Any]:
+    """Validate Flask-CORS keyword options; an unknown name raises ``TypeError``.
+
+    :param where: How the options were given, for error messages.
+    :param app: Also accept the extension's ``resources`` and
+        ``intercept_exceptions`` (kept as given / checked as a bool).
+    """
+    known = [*CHECKS, *APP_ONLY] if app else list(CHECKS)
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise TypeError(f"{where}: unknown option(s) {unknown}; allowed: {known}")
+    checked = {}
+    for key, value in options.items():
+        if key == "resources":
+            checked[key] = value  # parsed by resources(), which names it
+        elif key == "intercept_exceptions":
+            checked[key] = check_bool(f"{where} option {key}", value)
+        else:
+            checked[key] = CHECKS[key](f"{where} option {key}", value)
+    return checked
+
+
+def from_config(config: Mapping[str, t.Any], app: bool = False) -> dict[str, t.Any]:
+    """Validate the ``CORS_*`` keys of an app's config that are not ``None``."""
+    names = [*CHECKS, *APP_ONLY] if app else list(CHECKS)
+    checked = {}
+    for name in names:
+        key = f"CORS_{name.upper()}"
+        if config.get(key) is not None:
+            where = f"app.config[{key!r}]"
+            checked.update({name: check(where, {name: config[key]}, app)[name]})
+    return checked
+
+
+def build(where: str, options: Mapping[str, t.Any]) -> FlaskCorsPolicy:
+    """Build the policy of merged, validated options.
+
+    :raise ValueError: ``supports_credentials`` with an allow-all origin.
+    """
+    origins, literals = options["origins"]
+    if options["supports_credentials"] and origins == "*":
+        raise ValueError(
+            f"{where}: supports_credentials=True cannot be combined with an"
+            " allow-all origin ('*', the default). Flask-CORS would echo every"
+            " Origin with credentials, letting any site act as the signed-in"
+            " user; list the allowed origins instead"
+        )
+    allow_headers, patterns = options["allow_headers"]
+    return FlaskCorsPolicy(
+        {
+            "origins": origins,
+            "methods": options["methods"],
+            "allow_headers": allow_headers,
+            "header_patterns": patterns,
+            "expose_headers": options["expose_headers"],
+            "allow_credentials": options["supports_credentials"],
+            "max_age": options["max_age"],
+            "allow_private_network": options["allow_private_network"],
+        },
+        send_wildcard=options["send_wildcard"],
+        always_send=literals if options["always_send"] else None,
+        vary=options["vary_header"],
+        automatic=options["automatic_options"],
+    )
+
+
+class FlaskCorsPolicy(Policy):
+    """A respkit policy that writes its headers the way Flask-CORS does: on top
+    of the response Flask made (a preflight keeps Flask's ``200`` ``OPTIONS``
+    answer), in Flask-CORS's order, with its ``send_wildcard``,
+    ``always_send``, ``vary_header`` and ``automatic_options`` switches.
+    """
+
+    def __init__(
+        self,
+        options: Mapping[str, t.Any],
+        *,
+        send_wildcard: bool,
+        always_send: tuple[str, ...] | None,
+        vary: bool,
+        automatic: bool,
+    ) -> None:
+        super().__init__(options)
+        self.fixed_star = self.any_origin and send_wildcard
+        #: What a request without ``Origin`` gets: ``*``, or (as Flask-CORS
+        #: sends) the first listed literal origin in sorted order, or nothing.
+        self.no_origin: tuple[str, ...] = ()
+        if always_send is not None:
+            self.no_origin = ("*",) if self.any_origin else always_send[:1]
+        self.vary = vary and not (self.fixed_star and always_send is not None)
+        self.automatic = automatic
+
+    def options(self, req: Request, app: Flask) -> Response | None:
+        if self.automatic:
+            return self.apply(default_options_response(app))
+        return None
+
+    def allow_origin(self, origin: str | None) -> tuple[str, ...]:
+        """The ``Access-Control-Allow-Origin`` value for a request ``Origin``
+        (one, or none)."""
+        if not origin:
+            return self.no_origin
+        if self.any_origin:
+            # only a well-formed origin is echoed; "null" and odd values get "*"
+            star = self.fixed_star or not ORIGIN.fullmatch(origin)
+            return ("*",) if star else (origin,)
+        return (origin,) if self.allows(origin) else ()
+
+    def apply(self, response: Response) -> Response:
+        environ = request.environ
+        values = self.allow_origin(environ.get("HTTP_ORIGIN"))
+        grant: Grant | str | None = None
+        if values and is_preflight(request):
+            grant = self.grant(environ, request.url_rule)
+            if isinstance(grant, str):
+                values = ()  # a refused preflight gets no CORS headers
+        headers = response.headers
+        if values:
+            headers.add(ALLOW_ORIGIN, values[0])
+            if self.expose_value:
+                headers.add(EXPOSE_HEADERS, self.expose_value)
+            if self.credentials:
+                headers.add(ALLOW_CREDENTIALS, "true")
+            if environ.get(_ACRPN) == "true":
+                allowed = "true" if self.private_network else "false"
+                headers.add("Access-Control-Allow-Private-Network", allowed)
+            if isinstance(grant, Grant):
+                if grant.headers:  # all allowed: echo them as asked, sorted
+                    asked = environ["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"]
+                    names = sorted(n.strip() for n in asked.split(",") if n.strip())
+                    headers.add("Access-Control-Allow-Headers", ", ".join(names))
+                if self.max_age is not None:
+                    headers.add("Access-Control-Max-Age", self.max_age)
+                headers.add("Access-Control-Allow-Methods", grant.methods)
+        if self.vary:
+            add_vary(headers, VARY_ORIGIN)
+        return response
+
+
+def _literal_path(path: str) -> Callable[[str], bool]:
+    escaped = quote(path, safe=PATH_SAFE + "%")
+    return lambda raw: raw == escaped
+
+
+def _sort_key(pattern: object) -> tuple[int, int, int, int]:
+    # Flask-CORS's order: literal paths, then compiled patterns, then regex
+    # strings; within each, more slashes first, then longer first.
+    text = pattern.pattern if isinstance(pattern, re.Pattern) else str(pattern)
+    if isinstance(pattern, re.Pattern):
+        kind = (1, 0)
+    else:
+        kind = (1, 1) if looks_like_regex(text) else (0, 0)
+    return (*kind, -text.count("/"), -len(text))
+
+
+def _matcher(name: str, pattern: object) -> Callable[[str], bool]:
+    if pattern == "*":
+        pattern = ".*"
+    if isinstance(pattern, str) and looks_like_regex(pattern):
+        pattern = _compile(name, pattern)
+    if isinstance(pattern, re.Pattern):
+        return lambda path: pattern.match(path) is not None
+    if isinstance(pattern, str):
+        return _literal_path(pattern)
+    raise TypeError(f"{name}: a resource must be a str or a regex, got {pattern!r}")
+
+
+def resources(
+    where: str, value: object
+) -> list[tuple[str, Callable[[str], bool], dict[str, t.Any]]]:
+    """Parse ``resources`` into ``(name, path matcher, validated options)``,
+    in the order Flask-CORS tries them.
+
+    A literal path matches the raw request path exactly; a regex (a compiled
+    pattern, or a string that looks like one) matches from the start, as
+    Flask-CORS's ``re.match``. ``"*"`` matches every path.
+    """
+    pairs: list[tuple[object, object]]
+    if isinstance(value, Mapping):
+        pairs = sorted(value.items(), key=lambda kv: _sort_key(kv[0]))
+    elif isinstance(value, (str, re.Pattern)):
+        pairs = [(value, {})]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes):
+        pairs = [(item, {}) for item in value]
+    else:
+        raise TypeError(f"{where} must be a path, a regex, a list or a dict")
+    table = []
+    for pattern, options in pairs:
+        name = f"{where}[{getattr(pattern, 'pattern', pattern)!r}]"
+        if not isinstance(options, Mapping):
+            raise TypeError(f"{name} must be a dict of options, got {options!r}")
+        table.append((name, _matcher(name, pattern), check(name, options)))
+    return table
+
 
 class _CrossOrigin(_Cors):
     """:func:`cross_origin`: options merged with the app's ``CORS_*`` config
     once per app, into a :class:`FlaskCorsPolicy`."""
 
-    routes_options = True
-
     def __init__(self, given: dict[str, t.Any]) -> None:
-        ResponseDecorator.__init__(self)
         self.given = given
         self._identity = tuple(sorted(given.items()))
 
@@ -86,7 +407,7 @@ class _CrossOrigin(_Cors):
 class _CrossOriginManual(_CrossOrigin):
     # automatic_options=False: Flask (or the view, if it lists OPTIONS)
     # answers OPTIONS, as Flask-CORS leaves it.
-    routes_options = False
+    receives_options = False
 
 
 def cross_origin(*args: t.Any, **options: t.Any) -> _CrossOrigin:
@@ -134,20 +455,20 @@ def _after_request(table: Table) -> Callable[[Response], Response]:
     )
 
     def flask_cors_headers(response: Response) -> Response:
-        if ACAO in response.headers:
+        if ALLOW_ORIGIN in response.headers:
             return response  # set by a view decorator (or by hand)
-        ctx = _cv_request.get()
-        rule = ctx.request.url_rule
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        rule = request.url_rule
         if rule is not None:
-            known = decorated.setdefault(ctx.app, {})
+            known = decorated.setdefault(app, {})
             own = known.get(rule.endpoint)
             if own is None:
                 own = known[rule.endpoint] = (
-                    cors_policy_of(ctx.app, rule.endpoint) is not None
+                    cors_policy_of(app, rule.endpoint) is not None
                 )
             if own:
                 return response  # the view's own decorator decided
-        path = raw_path(ctx.request.environ)
+        path = raw_path(request.environ)
         for matches, policy in table:
             if matches(path):
                 return policy.apply(response)

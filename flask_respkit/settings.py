@@ -1,26 +1,39 @@
-"""Validation of :func:`~flask_respkit.cors` options and ``RESPKIT_CORS_*`` settings.
+"""Configuration: every option value the kit accepts, checked once.
+
+The ``RESPKIT_*`` table (:data:`SETTINGS`) with its defaults and checks, the
+checks of :func:`~flask_respkit.cors` options (shared with the
+``RESPKIT_CORS_*`` keys), and :func:`settings_for`, which gives a decorator the
+app's validated settings. The layer above :mod:`flask_respkit._http`; every
+decorator module builds on it.
 
 Every checker takes ``(option, value)``, raises ``TypeError``/``ValueError``
-naming the option, and returns the value normalized for
-:class:`~flask_respkit.cross_origin.Policy`.
+naming the option, and returns the value normalized.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
-import enum
+import difflib
 import inspect
+import io
 import re
 import typing as t
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
+from ._http import (
+    check_bool,
+    check_field_value,
+    check_positive_int,
+    check_token,
+)
+
 if t.TYPE_CHECKING:  # pragma: no cover
-    from werkzeug.datastructures import Headers
+    from flask import Flask
 
-    from .cross_origin import Policy
-
-from ._http import check_bool, check_field_value, check_token
+    from .extension import RespKit
 
 #: A serialized origin ``scheme://host[:port]`` (RFC 6454 §6.2).
 ORIGIN = re.compile(
@@ -28,73 +41,7 @@ ORIGIN = re.compile(
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
-ACAO = "Access-Control-Allow-Origin"
-ACAC = "Access-Control-Allow-Credentials"
-ACEH = "Access-Control-Expose-Headers"
-VARY_ORIGIN = ("Origin",)
-VARY_PREFLIGHT = (
-    "Origin",
-    "Access-Control-Request-Method",
-    "Access-Control-Request-Headers",
-)
-VARY_PREFLIGHT_VALUE = ", ".join(VARY_PREFLIGHT)
-#: Headers the kit's decorators set that browser JavaScript cannot read unless
-#: they are listed in ``Access-Control-Expose-Headers``.
-KIT_EXPOSED = (
-    "Link",
-    "X-Total-Count",
-    "WWW-Authenticate",
-    "Content-Disposition",
-    "Location",
-)
-KIT_LOWER = tuple((name.lower(), name) for name in KIT_EXPOSED)
-#: Request headers a browser may send without a preflight; always allowed.
-SAFELISTED = frozenset(
-    {"accept", "accept-language", "content-language", "content-type"}
-)
-STANDARD_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
-HEADER_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
-
-
-def put(headers: Headers, present: set[str], name: str, value: str) -> None:
-    """Set one header value; ``add`` is cheaper when the name is known absent."""
-    if name.lower() in present:
-        headers[name] = value
-    else:
-        headers.add(name, value)
-
-
-def merge_expose(headers: Headers, names: Iterable[str]) -> None:
-    """Add ``names`` to ``Access-Control-Expose-Headers``, keeping the values
-    already there and skipping names listed (case-insensitively)."""
-    value = ", ".join(headers.getlist(ACEH))
-    have = {n.strip().lower() for n in value.split(",")}
-    extra = [n for n in names if n.lower() not in have]
-    if extra:
-        headers[ACEH] = ", ".join((value, *extra) if value.strip() else extra)
-
-
-class _Unset(enum.Enum):
-    UNSET = 0
-
-
-_UNSET = _Unset.UNSET
-OriginsArg = t.Union[
-    str, Iterable[t.Union[str, "re.Pattern[str]"]], Callable[[str], bool]
-]
-
-
-class Grant(t.NamedTuple):
-    """What a :class:`Policy` grants one preflight."""
-
-    #: The policy that decided (another route's, for a sibling method).
-    policy: Policy
-    #: The ``Access-Control-Allow-Methods`` value.
-    methods: str
-    #: The ``Access-Control-Allow-Headers`` value, or ``None`` if none asked.
-    headers: str | None
-    #: Private network access was asked for and is allowed.
-    private_network: bool
+# -- CORS options ------------------------------------------------------------
 
 
 class Origins(t.NamedTuple):
@@ -228,8 +175,9 @@ def check_max_age(option: str, value: object) -> int | None:
     return value
 
 
-#: Option name → checker; the config key is ``RESPKIT_CORS_`` + the upper-cased name.
-CHECKS: Mapping[str, Callable[[str, t.Any], t.Any]] = MappingProxyType(
+#: CORS option name → checker; the config key is ``RESPKIT_CORS_`` + the
+#: upper-cased name.
+CORS_CHECKS: Mapping[str, Callable[[str, t.Any], t.Any]] = MappingProxyType(
     {
         "origins": check_origins,
         "methods": check_methods,
@@ -242,32 +190,21 @@ CHECKS: Mapping[str, Callable[[str, t.Any], t.Any]] = MappingProxyType(
 )
 
 
-def check_options(where: str, options: Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """Validate a mapping of :func:`cors` options (unknown names raise)."""
-    unknown = set(options) - set(CHECKS)
+def check_cors_options(where: str, options: Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Validate a mapping of :func:`~flask_respkit.cors` options (unknown names
+    raise ``TypeError``)."""
+    unknown = set(options) - set(CORS_CHECKS)
     if unknown:
         raise TypeError(
             f"{where}: unknown CORS option(s) {sorted(unknown)};"
-            f" allowed: {list(CHECKS)}"
+            f" allowed: {list(CORS_CHECKS)}"
         )
-    return {k: CHECKS[k](f"{where} option {k}", v) for k, v in options.items()}
+    return {k: CORS_CHECKS[k](f"{where} option {k}", v) for k, v in options.items()}
 
 
-#: The built-in defaults of every option, validated.
-BUILTIN: Mapping[str, t.Any] = MappingProxyType(
-    {
-        k: CHECKS[k](k, v)
-        for k, v in (
-            ("origins", "*"),
-            ("methods", None),
-            ("allow_headers", "*"),
-            ("expose_headers", None),
-            ("allow_credentials", False),
-            ("max_age", None),
-            ("allow_private_network", False),
-        )
-    }
-)
+def cors_defaults(settings: Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The CORS options an app's ``RESPKIT_CORS_*`` settings give."""
+    return {k: settings[f"RESPKIT_CORS_{k.upper()}"] for k in CORS_CHECKS}
 
 
 def check_resources(option: str, value: object) -> Mapping[str, Mapping[str, t.Any]]:
@@ -292,5 +229,127 @@ def check_resources(option: str, value: object) -> Mapping[str, Mapping[str, t.A
         if not isinstance(options, Mapping):
             raise TypeError(f"{option}[{pattern!r}] must be a dict of CORS options")
         where = f"{option}[{pattern!r}]"
-        checked[pattern] = MappingProxyType(check_options(where, options))
+        checked[pattern] = MappingProxyType(check_cors_options(where, options))
     return MappingProxyType(checked)
+
+
+# -- Other options -------------------------------------------------------------
+
+
+def check_dialect(option: str, value: object) -> str | type[csv.Dialect]:
+    """Validate a :mod:`csv` dialect: a registered name or a ``csv.Dialect``
+    subclass whose attributes :func:`csv.writer` accepts."""
+    if isinstance(value, str):
+        if value not in csv.list_dialects():
+            raise ValueError(
+                f"{option} must be one of {sorted(csv.list_dialects())} or a"
+                f" csv.Dialect, got {value!r}"
+            )
+    elif not (isinstance(value, type) and issubclass(value, csv.Dialect)):
+        raise TypeError(
+            f"{option} must be a dialect name or a csv.Dialect, got {value!r}"
+        )
+    csv.writer(io.StringIO(), value)  # a Dialect with bad attributes raises here
+    return value
+
+
+# -- The RESPKIT_* table -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``RESPKIT_*`` configuration key.
+
+    :param key: The config key.
+    :param default: The built-in default.
+    :param check: ``(key, value) -> normalized value``; raises ``TypeError`` or
+        ``ValueError`` naming the key when the value is bad.
+    """
+
+    key: str
+    default: t.Any
+    check: Callable[[str, t.Any], t.Any]
+
+
+#: Every configuration key the kit reads, with its default and validation.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("RESPKIT_CORS_ORIGINS", "*", check_origins),
+    Setting("RESPKIT_CORS_METHODS", None, check_methods),
+    Setting("RESPKIT_CORS_ALLOW_HEADERS", "*", check_allow_headers),
+    Setting("RESPKIT_CORS_EXPOSE_HEADERS", None, check_expose_headers),
+    Setting("RESPKIT_CORS_ALLOW_CREDENTIALS", False, check_bool),
+    Setting("RESPKIT_CORS_MAX_AGE", None, check_max_age),
+    Setting("RESPKIT_CORS_ALLOW_PRIVATE_NETWORK", False, check_bool),
+    Setting("RESPKIT_CORS_RESOURCES", None, check_resources),
+    Setting("RESPKIT_AUTH_CHALLENGE_401", True, check_bool),
+    Setting("RESPKIT_AUTH_SCHEME", "Basic", check_token),
+    Setting("RESPKIT_AUTH_REALM", "Authentication Required", check_field_value),
+    Setting("RESPKIT_CSV_BOM", False, check_bool),
+    Setting("RESPKIT_CSV_ESCAPE_FORMULAS", True, check_bool),
+    Setting("RESPKIT_CSV_DIALECT", "excel", check_dialect),
+    Setting("RESPKIT_PER_PAGE", 20, check_positive_int),
+    Setting("RESPKIT_MAX_PER_PAGE", 100, check_positive_int),
+)
+
+
+def validate(values: Mapping[str, t.Any]) -> Mapping[str, t.Any]:
+    """Check every ``RESPKIT_*`` key of ``values`` and the combinations.
+
+    :return: The normalized settings, read-only.
+    :raise ValueError: A value, or a combination, is bad (naming the key).
+    :raise TypeError: A value has the wrong type (naming the key).
+    """
+    checked = {s.key: s.check(s.key, values[s.key]) for s in SETTINGS}
+    if checked["RESPKIT_PER_PAGE"] > checked["RESPKIT_MAX_PER_PAGE"]:
+        raise ValueError(
+            "RESPKIT_PER_PAGE must not exceed RESPKIT_MAX_PER_PAGE"
+            f" ({checked['RESPKIT_PER_PAGE']} > {checked['RESPKIT_MAX_PER_PAGE']})"
+        )
+    if (
+        checked["RESPKIT_CORS_ALLOW_CREDENTIALS"]
+        and checked["RESPKIT_CORS_ORIGINS"] == "*"
+    ):
+        raise ValueError(
+            "RESPKIT_CORS_ALLOW_CREDENTIALS = True needs RESPKIT_CORS_ORIGINS to list"
+            " the origins: with '*' any website could act as your signed-in users"
+        )
+    return MappingProxyType(checked)
+
+
+def refuse_unknown_keys(config: Mapping[str, t.Any]) -> None:
+    """Refuse a ``RESPKIT_*`` key the kit does not know: a misspelled key would
+    silently leave the default (say ``"*"`` origins).
+
+    :raise ValueError: Naming the key, with the closest known key as a hint.
+    """
+    known = [s.key for s in SETTINGS]
+    for key in config:
+        if key.startswith("RESPKIT_") and key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ValueError(f"{key} is not a flask-respkit setting{hint}")
+
+
+#: The validated built-in defaults, used when the extension is not registered.
+DEFAULTS: Mapping[str, t.Any] = validate({s.key: s.default for s in SETTINGS})
+
+
+@dataclass(frozen=True)
+class State:
+    """What :class:`~flask_respkit.RespKit` keeps for one app, at
+    ``app.extensions["respkit"]``."""
+
+    #: The extension object that was registered.
+    extension: RespKit
+    #: The app's validated ``RESPKIT_*`` settings (read-only).
+    settings: Mapping[str, t.Any]
+
+
+def settings_for(app: Flask) -> Mapping[str, t.Any]:
+    """The validated ``RESPKIT_*`` settings of ``app``.
+
+    :return: The settings validated at :meth:`~flask_respkit.RespKit.init_app`,
+        or the built-in :data:`DEFAULTS` when the extension is not registered.
+    """
+    state = app.extensions.get("respkit")
+    return state.settings if isinstance(state, State) else DEFAULTS
