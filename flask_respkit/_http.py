@@ -13,7 +13,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable, Mapping
 
     from werkzeug.datastructures import Headers
-    from werkzeug.sansio.request import Request
+    from werkzeug.wrappers import Request
 
 # -- Character classes ---------------------------------------------------------
 

@@ -428,6 +428,10 @@ def auth_challenge(
         check_token("auth_challenge(scheme=)", scheme)
     if realm is not None:
         check_field_value("auth_challenge(realm=)", realm)
+    # Iterables (a Bearer scope) are read once, here, into tuples.
+    params = {
+        k: v if v is None or isinstance(v, str) else tuple(v) for k, v in params.items()
+    }
     default_challenge(
         "x" if scheme is None else scheme, "x" if realm is None else realm, params
     )

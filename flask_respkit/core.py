@@ -430,13 +430,13 @@ class Plan:
         self.afters = _edits(steps, "after")
         error_steps = [s for s in steps if s.errors]
         self.error_afters = _edits(error_steps, "apply")
-        self.error_decorators = frozenset(d for d, s in pairs if s.errors)
+        self.error_decorators = tuple(d for d, s in pairs if s.errors)
         #: The step answering ``OPTIONS`` (CORS), the innermost one.
         self.options_step = next((s for d, s in pairs if d.receives_options), None)
         #: Per HTTP method, this plan without what the ``MethodView``
         #: method's own kit decorators already do (see :meth:`Chain.plan`).
         self.by_method: dict[str, Plan] | None = None
-        self._for_handler: dict[frozenset[ResponseDecorator], Plan] = {}
+        self._for_handler: dict[tuple[int, ...], Plan] = {}
 
     def without(self, decorators: t.Collection[ResponseDecorator]) -> Plan:
         """This plan without the steps of ``decorators``."""
@@ -451,8 +451,7 @@ class Plan:
         """Have the error edits reach the error response Flask will build."""
         if not self.error_afters:
             return
-        pending = g.get(_PENDING)
-        setattr(g, _PENDING, self.error_decorators | (pending or frozenset()))
+        setattr(g, _PENDING, (*g.get(_PENDING, ()), *self.error_decorators))
 
         def apply_errors(response: Response) -> Response:
             return self._answer_early(response, kwargs)
@@ -465,9 +464,10 @@ class Plan:
             pending = g.get(_PENDING)
             if not pending:
                 return self
-            found = self._for_handler.get(pending)
+            key = tuple(map(id, pending))
+            found = self._for_handler.get(key)
             if found is None:
-                found = self._for_handler[pending] = self.without(pending)
+                found = self._for_handler[key] = self.without(pending)
             return found
         if self.by_method:
             return self.by_method.get(request.method, self)
@@ -627,7 +627,7 @@ class Chain:
                 handler = getattr(view_class, method.lower(), None)
                 if handler is None and method == "HEAD":
                     handler = getattr(view_class, "get", None)
-                inner = set(decorators_of(handler)) & set(self.decorators)
+                inner = [d for d in decorators_of(handler) if d in self.decorators]
                 if inner:
                     by_method[method] = plan.without(inner)
             plan.by_method = by_method or None

@@ -310,7 +310,27 @@ def _sibling(method: str) -> tuple[Policy, Rule] | None:
 
 
 def cors_policy_of(app: Flask, endpoint: str | None) -> Policy | None:
-    """The policy of the outermost :func:`cors` on ``endpoint``'s view, or ``None``."""
+    """The CORS policy that decides for ``endpoint``: the outermost
+    :func:`cors` on its view, else that of the nearest blueprint given
+    :func:`cors` that the endpoint belongs to, else ``None``."""
+    if not endpoint:
+        return None
+    policy = _view_policy(app, endpoint)
+    if policy is not None:
+        return policy
+    table = _BLUEPRINTS.get(app)
+    if table:
+        name = endpoint.rpartition(".")[0]
+        while name:  # "outer.inner" belongs to "outer.inner", then "outer"
+            decorator = table.get(name)
+            if decorator is not None:
+                return t.cast(Policy, decorator.step_for(app))
+            name = name.rpartition(".")[0]
+    return None
+
+
+def _view_policy(app: Flask, endpoint: str | None) -> Policy | None:
+    """The policy of the outermost :func:`cors` on ``endpoint``'s view."""
     view = app.view_functions.get(endpoint) if endpoint else None
     for decorator in reversed(decorators_of(view)):
         if isinstance(decorator, _Cors):
@@ -436,8 +456,11 @@ _BLUEPRINTS: weakref.WeakKeyDictionary[Flask, dict[str, _Cors]] = (
 )
 
 
-def _own_policy_table() -> Callable[[Flask, str | None], Policy | None]:
-    """A cached :func:`cors_policy_of`: routes are fixed once requests come."""
+def _own_policy_table(
+    find: Callable[[Flask, str | None], Policy | None],
+) -> Callable[[Flask, str | None], Policy | None]:
+    """``find`` (a policy lookup by endpoint), cached per app: routes and
+    blueprints are fixed once requests come."""
     known: weakref.WeakKeyDictionary[Flask, dict[str | None, Policy | None]] = (
         weakref.WeakKeyDictionary()
     )
@@ -449,7 +472,7 @@ def _own_policy_table() -> Callable[[Flask, str | None], Policy | None]:
         try:
             return table[endpoint]
         except KeyError:
-            policy = table[endpoint] = cors_policy_of(app, endpoint)
+            policy = table[endpoint] = find(app, endpoint)
             return policy
 
     return own_policy
@@ -462,7 +485,7 @@ class _BlueprintCors:
 
     def __init__(self, decorator: _Cors, blueprint: Blueprint) -> None:
         self.decorator = decorator
-        self.own_policy = _own_policy_table()
+        self.own_policy = _own_policy_table(_view_policy)
         try:
             blueprint.record(self.registered)
         except AssertionError:  # Flask refuses setup after registration
@@ -475,7 +498,8 @@ class _BlueprintCors:
 
     def registered(self, state: BlueprintSetupState) -> None:
         name = f"{state.name_prefix}.{state.name}".lstrip(".")
-        _BLUEPRINTS.setdefault(state.app, {})[name] = self.decorator
+        app = t.cast(Flask, state.app)
+        _BLUEPRINTS.setdefault(app, {})[name] = self.decorator
 
     def _policy(self) -> Policy | None:
         """This blueprint's policy if it decides for the current request."""
@@ -524,7 +548,7 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
             table.append((re.compile(pattern), Policy({**base, **options})))
         except ValueError as e:
             raise ValueError(f"RESPKIT_CORS_RESOURCES[{pattern!r}]: {e}") from None
-    own_policy = _own_policy_table()
+    own_policy = _own_policy_table(cors_policy_of)
 
     def policy_for(rule: Rule | None) -> Policy | None:
         path = raw_path(request.environ)

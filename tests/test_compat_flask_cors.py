@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import inspect
 import re
 import types
 import typing as t
@@ -247,8 +248,17 @@ def comparable(response: t.Any) -> tuple[t.Any, ...]:
     return response.status_code, headers, response.get_data()
 
 
+#: Flask 3.2 passes the context to ``make_default_options_response``; Flask-CORS
+#: 6.0.5 calls it without, so its own automatic OPTIONS answer is a 500 there.
+FLASK_CORS_BROKEN = (
+    len(inspect.signature(Flask.make_default_options_response).parameters) > 1
+)
+
+
 def assert_same(fc: t.Any, mine: t.Any) -> None:
     """Equal but for the documented ``Vary: Origin`` the shim may add."""
+    if FLASK_CORS_BROKEN and fc.status_code == 500:
+        pytest.skip("Flask-CORS 6.0.5 cannot answer OPTIONS on Flask 3.2")
     assert comparable(mine) == comparable(fc)
     assert vary_of(fc) <= vary_of(mine)
     assert vary_of(mine) - vary_of(fc) <= {"origin"}
@@ -880,6 +890,6 @@ def test_cors_answers_a_preflight_whatever_the_method_case(method: str) -> None:
     env = EnvironBuilder("/x", method="OPTIONS", headers=preflight("PUT")).get_environ()
     env["REQUEST_METHOD"] = method  # as a server passes it on
     _, status, headers = run_wsgi_app(app, env, buffered=True)
-    assert status == "204 NO CONTENT"
+    assert status.upper() == "204 NO CONTENT"  # Werkzeug 3.2 writes "No Content"
     assert (headers[ACAO], headers[ACAM]) == (A, "OPTIONS, PUT")
     assert calls == []
