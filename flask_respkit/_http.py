@@ -80,6 +80,50 @@ def is_preflight(request: Request) -> bool:
     return "HTTP_ORIGIN" in environ and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
 
 
+def accept_ranges(accept: str) -> list[tuple[str, str, float]]:
+    """The media ranges of an ``Accept`` value, lowercased, with their
+    qualities: ``(type, subtype, q)``. A range with a bad or out-of-range
+    ``q`` is dropped; a lone ``*`` counts as ``*/*``.
+
+    Written by hand because Werkzeug's ``request.accept_mimetypes`` costs
+    about 12 to 30 µs per request here, a quarter of a whole 401 answer.
+    """
+    ranges = []
+    for item in accept.lower().split(","):
+        media, *params = item.split(";")
+        kind, slash, sub = media.strip().partition("/")
+        if not slash and kind == "*":
+            sub = "*"
+        elif not (slash and kind and sub):
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = -1.0
+        if 0 <= q <= 1:  # also drops NaN
+            ranges.append((kind, sub.strip(), q))
+    return ranges
+
+
+def accept_quality(ranges: list[tuple[str, str, float]], media: str) -> float:
+    """The quality ``ranges`` (from :func:`accept_ranges`) give the media type
+    ``media``: the most specific matching range decides (RFC 9110 §12.5.1)."""
+    kind, _, sub = media.partition("/")
+    best, quality = -1, 0.0
+    for r_kind, r_sub, q in ranges:
+        if r_kind == kind:
+            rank = 2 if r_sub == sub else 1 if r_sub == "*" else -1
+        else:
+            rank = 0 if r_kind == r_sub == "*" else -1
+        if rank > best:
+            best, quality = rank, q
+    return quality
+
+
 # -- Option checks: ``(option, value) -> value``, raising naming the option ----
 
 

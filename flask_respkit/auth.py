@@ -16,7 +16,14 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import Unauthorized
 
-from ._http import TOKEN, check_field_value, check_token, is_preflight
+from ._http import (
+    TOKEN,
+    accept_quality,
+    accept_ranges,
+    check_field_value,
+    check_token,
+    is_preflight,
+)
 from .core import F, ResponseDecorator, Step, default_options_response
 from .settings import settings_for
 
@@ -210,16 +217,15 @@ def read_authorization(req: Request) -> Authorization | None:
 def wants_json(req: Request) -> bool:
     """Whether ``Accept`` rates ``application/json`` above ``text/plain``, or
     equal (not 0) and names it explicitly (``application/json, text/plain, */*``).
-    Werkzeug's parsed ``Accept`` gives the qualities (the most specific
-    matching range decides, RFC 9110 §12.5.1).
     """
-    if "HTTP_ACCEPT" not in req.environ:
-        return False
-    accept = req.accept_mimetypes
-    json_q = accept.quality("application/json")
-    text_q = accept.quality("text/plain")
+    raw = req.headers.get("Accept", "")
+    if not raw or not ("json" in raw or "/" in raw.replace("*/*", "")):
+        return False  # only wildcards: no preference
+    ranges = accept_ranges(raw)
+    json_q = accept_quality(ranges, "application/json")
+    text_q = accept_quality(ranges, "text/plain")
     return json_q > text_q or (
-        json_q == text_q > 0 and "application/json" in accept.values()
+        json_q == text_q > 0 and ("application", "json", json_q) in ranges
     )
 
 

@@ -97,9 +97,10 @@ class Step:
         return self.before(kwargs)
 
     def convert(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
-        """Turn the view's return value into the response (only called when
-        overridden; the default conversion is
-        :meth:`~flask.Flask.make_response`).
+        """Turn the view's return value into the response, this step's own
+        edit included: its :meth:`after` is not called again. Only called
+        when overridden (the default conversion is
+        :meth:`~flask.Flask.make_response`), for one step of a chain.
 
         :param rv: What the view returned.
         :param kwargs: The keyword arguments the view was called with.
@@ -426,8 +427,9 @@ class Plan:
         #: innermost one offering a conversion, else ``make_response``.
         self.converter = firm[-1] if firm else converters[0] if converters else None
         self.make_response = app.make_response
-        #: Edits of the response, innermost first; the error edits likewise.
-        self.afters = _edits(steps, "after")
+        #: Edits of the response, innermost first (the converter's own edit
+        #: is part of its conversion); the error edits likewise.
+        self.afters = _edits([s for s in steps if s is not self.converter], "after")
         error_steps = [s for s in steps if s.errors]
         self.error_afters = _edits(error_steps, "apply")
         self.error_decorators = tuple(d for d, s in pairs if s.errors)

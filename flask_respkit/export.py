@@ -23,7 +23,14 @@ from flask import current_app, request, stream_with_context
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response as BaseResponse
 
-from ._http import CONTROL, add_vary, check_bool, ext_value
+from ._http import (
+    CONTROL,
+    accept_quality,
+    accept_ranges,
+    add_vary,
+    check_bool,
+    ext_value,
+)
 from .core import F, ResponseDecorator, Step
 from .settings import check_dialect
 
@@ -254,8 +261,11 @@ def _wants_csv() -> bool:
         fmt = ""
     if fmt in ("csv", "json"):
         return fmt == "csv"
-    best = request.accept_mimetypes.best_match(("application/json", "text/csv"))
-    return best == "text/csv"
+    ranges = accept_ranges(request.headers.get("Accept", ""))
+    # At equal quality (``*/*``, no Accept) JSON, the API's usual form, wins.
+    return accept_quality(ranges, "text/csv") > accept_quality(
+        ranges, "application/json"
+    )
 
 
 _TUPLE_FORMS = (

@@ -23,7 +23,7 @@ class _NoContent(ResponseDecorator, Step):
             response = current_app.response_class(status=204)
             del response.headers["Content-Type"]
             return response
-        return current_app.make_response(rv)
+        return self.apply(current_app.make_response(rv))
 
     def apply(self, response: Response) -> Response:
         if not 200 <= response.status_code < 300:
