@@ -444,7 +444,7 @@ class Plan:
         """This plan without the steps of ``decorators``."""
         return Plan(self.app, tuple(p for p in self.pairs if p[0] not in decorators))
 
-    def _answer_early(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
+    def _apply_errors(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
         for edit in self.error_afters:
             response = edit(response, kwargs)
         return response
@@ -456,7 +456,7 @@ class Plan:
         setattr(g, _PENDING, (*g.get(_PENDING, ()), *self.error_decorators))
 
         def apply_errors(response: Response) -> Response:
-            return self._answer_early(response, kwargs)
+            return self._apply_errors(response, kwargs)
 
         after_this_request(apply_errors)
 
@@ -488,60 +488,53 @@ class Plan:
             answer = step.apply(default_options_response(self.app))
         return answer
 
+    def _finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+        """The view's return value converted, then edited innermost first."""
+        converter = self.converter
+        if converter is None:
+            response = self.make_response(rv)
+        else:
+            response = converter.convert(rv, kwargs)
+        for edit in self.afters:
+            response = edit(response, kwargs)
+        return response
+
     def run(
         self, view: t.Callable[..., t.Any], args: tuple[t.Any, ...], kwargs: t.Any
     ) -> Response:
         """Run one request of a sync view."""
-        if args or self.by_method:
-            self = self._variant(args)
-        if self.options_step is not None:
-            answer = self._options()
+        plan = self._variant(args) if args or self.by_method else self
+        if plan.options_step is not None:
+            answer = plan._options()
             if answer is not None:
                 return answer
         try:
-            for before in self.befores:
+            for before in plan.befores:
                 early = before(kwargs)
                 if early is not None:
-                    return self._answer_early(early, kwargs)
-            rv = view(*args, **kwargs)
-            converter = self.converter
-            if converter is None:
-                response = self.make_response(rv)
-            else:
-                response = converter.convert(rv, kwargs)
-            for edit in self.afters:
-                response = edit(response, kwargs)
-            return response
+                    return plan._apply_errors(early, kwargs)
+            return plan._finish(view(*args, **kwargs), kwargs)
         except Exception:
-            self._failed(kwargs)
+            plan._failed(kwargs)
             raise
 
     async def run_async(
         self, view: t.Callable[..., t.Any], args: tuple[t.Any, ...], kwargs: t.Any
     ) -> Response:
         """Run one request of an ``async def`` view, in its event loop."""
-        if args or self.by_method:
-            self = self._variant(args)
-        if self.options_step is not None:
-            answer = self._options()
+        plan = self._variant(args) if args or self.by_method else self
+        if plan.options_step is not None:
+            answer = plan._options()
             if answer is not None:
                 return answer
         try:
-            for before in self.befores_async:
+            for before in plan.befores_async:
                 early = await before(kwargs)
                 if early is not None:
-                    return self._answer_early(early, kwargs)
-            rv = await view(*args, **kwargs)
-            converter = self.converter
-            if converter is None:
-                response = self.make_response(rv)
-            else:
-                response = converter.convert(rv, kwargs)
-            for edit in self.afters:
-                response = edit(response, kwargs)
-            return response
+                    return plan._apply_errors(early, kwargs)
+            return plan._finish(await view(*args, **kwargs), kwargs)
         except Exception:
-            self._failed(kwargs)
+            plan._failed(kwargs)
             raise
 
 
