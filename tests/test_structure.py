@@ -109,9 +109,7 @@ def _private_part(dotted: str) -> str | None:
     return next((p for p in dotted.split(".") if p.startswith("_")), None)
 
 
-def private_api_uses(
-    name: str, source: str, *, is_package: bool = False
-) -> list[str]:
+def private_api_uses(name: str, source: str, *, is_package: bool = False) -> list[str]:
     """Where a module uses private or deprecated API of Flask or Werkzeug.
 
     Reports an import of an underscore name from ``flask``/``werkzeug``, an
@@ -136,7 +134,7 @@ def private_api_uses(
                 if _private_part(alias.name):
                     report(node, f"imports the private module {alias.name}")
                 local = alias.asname or alias.name.split(".")[0]
-                framework_names[local] = alias.asname and alias.name or local
+                framework_names[local] = alias.name if alias.asname else local
         elif isinstance(node, ast.ImportFrom):
             source_module = _absolute(module, node)
             if not _is_framework(source_module):
@@ -306,7 +304,9 @@ def test_only_public_flask_and_werkzeug_api() -> None:
     findings = [
         finding
         for module in package_modules()
-        for finding in private_api_uses(*module)
+        for finding in private_api_uses(
+            module.name, module.source, is_package=module.is_package
+        )
     ]
     assert not findings, _message("uses of private Flask/Werkzeug API", findings)
 
@@ -315,7 +315,9 @@ def test_no_function_imports_one_of_the_packages_modules() -> None:
     findings = [
         finding
         for module in package_modules()
-        for finding in function_level_imports(*module)
+        for finding in function_level_imports(
+            module.name, module.source, is_package=module.is_package
+        )
     ]
     assert not findings, _message("function-level imports", findings)
 
