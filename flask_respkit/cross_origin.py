@@ -219,11 +219,15 @@ class Policy(Step):
         origin: str = environ["HTTP_ORIGIN"]
         method: str = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
         if rule is not None and method not in (rule.methods or (method,)):
-            # Another rule on this path serves ``method`` (``@app.get`` and
-            # ``@app.post`` on one URL): its own CORS policy decides.
+            # Another rule on this path may serve ``method`` (``@app.get`` and
+            # ``@app.post`` on one URL): its own CORS policy decides. A
+            # method no rule with CORS serves is refused, whatever ``methods``
+            # (or RESPKIT_CORS_METHODS) lists: the browser would send the
+            # request, credentials included, to a view that never opted in.
             sibling = _sibling(method)
-            if sibling is not None:
-                return sibling[0].grant(environ, sibling[1])
+            if sibling is None:
+                return "method not allowed"
+            return sibling[0].grant(environ, sibling[1])
         if not self.allows(origin):
             return "origin not allowed"
         if self.methods is not None:

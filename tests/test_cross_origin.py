@@ -758,6 +758,38 @@ def test_preflight_for_a_sibling_rule_uses_its_policy(
     assert preflight(client, "/things", method="GET", origin=OTHER).status_code == 403
 
 
+@pytest.mark.parametrize("config", [{}, {"RESPKIT_CORS_METHODS": ["GET", "POST"]}])
+@pytest.mark.parametrize("methods", [None, ["GET", "POST", "DELETE", "PATCH"]])
+def test_a_method_no_cors_route_serves_is_refused(
+    config: dict[str, t.Any], methods: list[str] | None
+) -> None:
+    app = Flask(__name__)
+    app.config.update(config)
+    RespKit(app)
+
+    @app.get("/items")
+    @cors(OK, methods=methods, allow_credentials=True)
+    def items() -> str:
+        return "list"
+
+    @app.post("/items")
+    def add_item() -> str:
+        raise AssertionError("never opted in to CORS")
+
+    @app.route("/items", methods=["PATCH"])
+    @cors(OK, methods=methods)
+    def patch_items() -> str:
+        return "patched"
+
+    client = app.test_client()
+    for method in ("POST", "DELETE", "PUT"):
+        r = preflight(client, "/items", method=method)
+        assert (r.status_code, ACAO in r.headers) == (403, False), method
+        assert b"method not allowed" in r.data
+    assert preflight(client, "/items", method="GET").status_code == 204
+    assert preflight(client, "/items", method="PATCH").status_code == 204
+
+
 def test_plain_options_gets_flasks_answer_plus_cors(app: Flask, client: t.Any) -> None:
     @app.route("/", methods=["GET", "PUT"])
     @cors(OK)

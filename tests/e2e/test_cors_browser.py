@@ -108,6 +108,19 @@ def build_app(calls: list[str]) -> tuple[Flask, dict[str, str]]:
             return "", 204
 
     app.add_url_rule("/api/thing", view_func=Thing.as_view("thing"))
+
+    # A GET with a generous policy beside a POST that never opted in to CORS.
+    @app.get("/api/orders")
+    @cors(page_origin, methods=["GET", "POST", "DELETE"], allow_credentials=True)
+    def orders() -> list[int]:
+        calls.append("orders")
+        return [1]
+
+    @app.post("/api/orders")
+    def add_order() -> str:
+        calls.append("add_order")
+        return "the server acted on a cross-origin request"
+
     return app, origins
 
 
@@ -234,6 +247,21 @@ def test_method_view_delete_is_preflighted(client: Client) -> None:
     assert r["ok"], r
     assert r["status"] == 204
     assert client.calls == ["delete"]
+
+
+def test_a_sibling_route_without_cors_is_never_run(client: Client) -> None:
+    assert client.fetch("/api/orders", credentials="include")["ok"]
+    for method in ("POST", "DELETE"):
+        r = client.fetch(
+            "/api/orders",
+            method=method,
+            credentials="include",
+            headers={"Content-Type": "application/json"},
+            body="{}",
+        )
+        assert not r["ok"], r
+    # the refused preflights stopped the browser: neither view ran
+    assert client.calls == ["orders"]
 
 
 @pytest.mark.parametrize(
