@@ -78,7 +78,7 @@ def build() -> Flask:
         return {"user": "ada"}
 
     @app.get("/kit")
-    @auth_challenge(verify=_check)
+    @auth_challenge("Basic", verify=_check)
     def kit() -> t.Any:
         return {"user": "ada"}
 

@@ -6,6 +6,7 @@ RFC 9110 §11.6.1: a 401 response MUST carry a ``WWW-Authenticate`` challenge.
 
 from __future__ import annotations
 
+import base64
 import inspect
 import re
 import typing as t
@@ -17,6 +18,7 @@ from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import Unauthorized
 
 from ._http import (
+    CONTROL,
     TOKEN,
     accept_quality,
     accept_ranges,
@@ -196,9 +198,18 @@ def add_challenges(response: Response, challenges: Iterable[tuple[str, str]]) ->
 def read_authorization(req: Request) -> Authorization | None:
     """The request's ``Authorization``, or ``None`` when absent or malformed.
 
-    Malformed: longer than :data:`MAX_AUTHORIZATION_LENGTH`, bad base64 or
-    non-UTF-8 Basic credentials (Werkzeug may raise ``ValueError`` for these),
-    or a scheme with no credentials at all.
+    Malformed:
+
+    - longer than :data:`MAX_AUTHORIZATION_LENGTH`, or a scheme with no
+      credentials at all;
+    - Basic credentials that are not base64 of UTF-8 ``user-id:password``
+      (RFC 7617 §2): bad base64, not UTF-8, no ``:``, or a control character
+      in the user-id or the password;
+    - a Bearer token that is not a ``token68`` (RFC 6750 §2.1), such as one
+      holding a space.
+
+    Werkzeug may raise ``ValueError`` on some of these; that counts as
+    malformed too.
     """
     value = req.headers.get("Authorization")
     if not value or len(value) > MAX_AUTHORIZATION_LENGTH:
@@ -209,9 +220,28 @@ def read_authorization(req: Request) -> Authorization | None:
         return None
     if auth is None:
         return None
+    credentials = value.partition(" ")[2].strip(" \t")
     if auth.type == "basic":
-        return auth if value.partition(" ")[2].strip(" \t") else None
+        if not credentials or not _basic_ok(credentials):
+            return None
+        return auth
+    if auth.type == "bearer":
+        return auth if _TOKEN68.fullmatch(credentials) else None
     return auth if auth.token or auth.parameters else None
+
+
+#: RFC 7235 §2.1 ``token68``.
+_TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def _basic_ok(credentials: str) -> bool:
+    """Whether Basic ``credentials`` decode to ``user-id:password`` without
+    control characters (RFC 7617 §2)."""
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return ":" in decoded and CONTROL.search(decoded) is None
 
 
 def wants_json(req: Request) -> bool:
@@ -415,7 +445,7 @@ def auth_challenge(
     it, otherwise Flask's default ``OPTIONS`` response does. Stacked guards
     must all pass.
 
-    :param scheme: The auth scheme; default ``RESPKIT_AUTH_SCHEME`` (``"Basic"``).
+    :param scheme: The auth scheme; default ``RESPKIT_AUTH_SCHEME`` (``"Bearer"``).
     :param realm: The realm; default ``RESPKIT_AUTH_REALM``
         (``"Authentication Required"``).
     :param verify: ``(authorization) -> bool``, the guard.

@@ -118,6 +118,11 @@ class Policy(Step):
 
     errors = True
 
+    #: A preflight for a method that no route with CORS serves on the URL is
+    #: refused, whatever ``methods`` lists. (The Flask-CORS shim, which keeps
+    #: Flask-CORS's answers, turns it off.)
+    refuses_unserved_methods: t.ClassVar[bool] = True
+
     def __init__(self, options: Mapping[str, t.Any]) -> None:
         origins = options["origins"]
         if options["allow_credentials"] and origins == "*":
@@ -225,9 +230,10 @@ class Policy(Step):
             # (or RESPKIT_CORS_METHODS) lists: the browser would send the
             # request, credentials included, to a view that never opted in.
             sibling = _sibling(method)
-            if sibling is None:
+            if sibling is not None:
+                return sibling[0].grant(environ, sibling[1])
+            if self.refuses_unserved_methods:
                 return "method not allowed"
-            return sibling[0].grant(environ, sibling[1])
         if not self.allows(origin):
             return "origin not allowed"
         if self.methods is not None:

@@ -282,7 +282,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RESPKIT_CORS_ALLOW_PRIVATE_NETWORK", False, check_bool),
     Setting("RESPKIT_CORS_RESOURCES", None, check_resources),
     Setting("RESPKIT_AUTH_CHALLENGE_401", True, check_bool),
-    Setting("RESPKIT_AUTH_SCHEME", "Basic", check_token),
+    Setting("RESPKIT_AUTH_SCHEME", "Bearer", check_token),
     Setting("RESPKIT_AUTH_REALM", "Authentication Required", check_field_value),
     Setting("RESPKIT_CSV_BOM", False, check_bool),
     Setting("RESPKIT_CSV_ESCAPE_FORMULAS", True, check_bool),

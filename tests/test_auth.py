@@ -33,6 +33,7 @@ from flask_respkit.core import ResponseDecorator, Step
 
 PREFLIGHT = {"Origin": "http://a.example", "Access-Control-Request-Method": "GET"}
 BASIC_DEFAULT = 'Basic realm="Authentication Required", charset="UTF-8"'
+BEARER_DEFAULT = 'Bearer realm="Authentication Required"'
 
 
 def parse(value: str) -> tuple[str, dict[str, str | None]]:
@@ -354,7 +355,7 @@ def test_defaults_without_the_extension(bare_app: Flask) -> None:
         return "", 401
 
     assert challenges(bare_app.test_client().get("/")) == [
-        'Basic realm="Authentication Required"'
+        'Bearer realm="Authentication Required"'
     ]
 
 
@@ -569,6 +570,65 @@ def test_malformed_authorization_is_none_never_500(
     assert r.status_code == 401
     assert challenges(r)
     assert (g.seen, g.runs) == ([None], 0)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # RFC 7617 §2: user-id ":" password, no control characters
+        "Basic " + _b64(b"admin"),
+        "Basic " + _b64(b""),
+        "Basic " + _b64("adémin".encode()),
+        *(
+            "Basic " + _b64(raw)
+            for c in (b"\x00", b"\x1b", b"\r", b"\n", b"\t", b"\x7f")
+            for raw in (b"ad" + c + b"min:pw", b"admin:p" + c + b"w", c + b":" + c)
+        ),
+        "Basic " + _b64(b"admin:pw")[:-1] + " " + _b64(b"admin:pw")[-1],
+        # RFC 6750 §2.1: a token68
+        "Bearer abc def",
+        "Bearer abc,def",
+        'Bearer "abc"',
+        "Bearer ab=cd",
+        "Bearer ab@cd",
+        "Bearer töken",
+        "Bearer abc\tdef",
+    ],
+)
+def test_credentials_that_break_their_grammar_reach_verify_as_none(
+    app: Flask, client: t.Any, value: str
+) -> None:
+    app.config["TESTING"] = False
+    g = Guarded(app)
+    r = client.get("/", headers={"Authorization": value})
+    assert r.status_code == 401
+    assert (g.seen, g.runs) == ([None], 0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Basic " + _b64(b"admin:"), ("admin", "")),
+        ("Basic " + _b64(b":pw"), ("", "pw")),
+        ("Basic " + _b64(b"a:b:c"), ("a", "b:c")),
+        ("Basic " + _b64("é:sésame ☃".encode()), ("é", "sésame ☃")),
+        ("Bearer abc.DEF-ghi_~+/==", "abc.DEF-ghi_~+/=="),
+        ("Bearer  spaced", "spaced"),
+    ],
+)
+def test_well_formed_credentials_reach_verify(
+    app: Flask, client: t.Any, value: str, expected: t.Any
+) -> None:
+    g = Guarded(app)
+    client.get("/", headers={"Authorization": value})
+    auth = g.seen[0]
+    assert auth is not None
+    got = (auth.username, auth.password) if auth.type == "basic" else auth.token
+    assert got == expected
 
 
 def test_empty_basic_credentials_are_still_credentials(
@@ -884,9 +944,20 @@ def test_every_401_leaving_the_app_gets_the_default_challenge(
         return "ok"
 
     for path in ("/gate", "/plain"):
-        assert challenges(client.get(path)) == [BASIC_DEFAULT], path
+        assert challenges(client.get(path)) == [BEARER_DEFAULT], path
     assert challenges(client.get("/own")) == ["Custom"]
     assert "WWW-Authenticate" not in client.get("/ok").headers
+
+
+def test_the_default_challenge_opens_no_login_dialog(app: Flask, client: t.Any) -> None:
+    # Browsers open their login dialog for Basic (and Digest) challenges only.
+    @app.get("/api/me")
+    def me() -> t.Any:
+        return {"message": "log in"}, 401
+
+    value = client.get("/api/me").headers["WWW-Authenticate"]
+    assert value.split()[0].lower() not in ("basic", "digest")
+    assert value == BEARER_DEFAULT
 
 
 def test_app_wide_challenge_uses_config() -> None:

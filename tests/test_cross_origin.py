@@ -527,7 +527,7 @@ def test_app_wide_401_challenge_is_exposed(app: Flask, client: t.Any) -> None:
         return "who?", 401
 
     r = client.get("/", headers={"Origin": OK})
-    assert r.headers["WWW-Authenticate"].startswith("Basic")
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
     assert r.headers[ACEH] == KIT_LIST
 
 

@@ -53,7 +53,7 @@ def test_every_key_gets_its_default_with_setdefault() -> None:
         assert setting.key in app.config
     assert app.config["RESPKIT_PER_PAGE"] == 20
     assert app.config["RESPKIT_MAX_PER_PAGE"] == 100
-    assert app.config["RESPKIT_AUTH_SCHEME"] == "Basic"
+    assert app.config["RESPKIT_AUTH_SCHEME"] == "Bearer"
     assert app.config["RESPKIT_AUTH_REALM"] == "Mine"
     assert app.config["RESPKIT_AUTH_CHALLENGE_401"] is True
     assert app.config["RESPKIT_CORS_ORIGINS"] == "*"

@@ -265,6 +265,9 @@ class FlaskCorsPolicy(Policy):
     ``always_send``, ``vary_header`` and ``automatic_options`` switches.
     """
 
+    # Flask-CORS grants every listed method (see the migration guide).
+    refuses_unserved_methods = False
+
     def __init__(
         self,
         options: Mapping[str, t.Any],
