@@ -189,13 +189,22 @@ class Link:
             raise ValueError(f"Link target {target!r} is not a URL: {e}") from None
         self.rel = check_rel("Link rel", rel)
         parts = [f'rel="{self.rel}"']
+        seen: set[str] = set()
         for name, value in params.items():
             if not _REG_REL.fullmatch(name) or name.lower() == "rel":
                 raise ValueError(
                     f"Link parameter name must be a letter then letters, digits,"
                     f" '.' or '-', and not 'rel', got {name!r}"
                 )
-            parts.append(_param(f"Link {name}", name.lower(), value))
+            key = name.lower()
+            if key in seen and key != "hreflang":
+                # RFC 8288 §3.4.1: title, type, media... at most once
+                raise ValueError(
+                    f"Link parameter {name!r} is given twice (names ignore case;"
+                    " only hreflang may repeat)"
+                )
+            seen.add(key)
+            parts.append(_param(f"Link {name}", key, value))
         self.params = tuple(params.items())
         self._tail = "; " + "; ".join(parts)
 

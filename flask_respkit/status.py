@@ -17,6 +17,8 @@ class _NoContent(ResponseDecorator, Step):
     """Turn a 2xx response into ``204 No Content``."""
 
     def convert(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+        if isinstance(rv, tuple) and rv and rv[0] is None:
+            rv = ("", *rv[1:])  # (None, 202): a status with no body at all
         if rv is None or isinstance(rv, (str, bytes, dict, list)):
             # A bare body (or nothing at all) is a success whose body goes:
             # build the 204 directly rather than the body and then drop it.

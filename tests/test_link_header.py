@@ -168,6 +168,24 @@ def test_bad_param_names_are_refused() -> None:
         Link("/x", "next", type=1)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("name", ["title", "type", "media", "anchor", "x-custom"])
+@pytest.mark.parametrize(
+    "other", [str.upper, str.title, lambda n: n[0].upper() + n[1:]]
+)
+def test_a_parameter_given_twice_in_any_case_is_refused(
+    name: str, other: t.Callable[[str], str]
+) -> None:
+    twice = {name: "a", other(name): "b"}
+    assert len(twice) == 2
+    with pytest.raises(ValueError, match="given twice"):
+        Link("/x", "next", **twice)
+
+
+def test_hreflang_may_repeat() -> None:
+    link = Link("/x", "alternate", hreflang="en", HREFLANG="de")
+    assert str(link) == '</x>; rel="alternate"; hreflang="en"; hreflang="de"'
+
+
 # --- Link: every common client parser reads it back --------------------------
 
 

@@ -56,6 +56,42 @@ def test_no_content_turns_any_2xx_into_204(
     assert client.post("/").status_code == 204
 
 
+@pytest.mark.parametrize(
+    "rv",
+    [
+        (None, 202),
+        (None, 200, {"ETag": '"v3"'}),
+        (None, {"ETag": '"v3"'}),
+        (None, "201 CREATED"),
+    ],
+)
+def test_no_content_takes_an_explicit_status_with_no_body(
+    app: Flask, client: t.Any, rv: tuple[t.Any, ...]
+) -> None:
+    @app.post("/")
+    @no_content
+    def view() -> t.Any:
+        return rv
+
+    r = client.post("/")
+    assert (r.status_code, r.data) == (204, b"")
+    assert "Content-Type" not in r.headers
+    if any(isinstance(part, dict) for part in rv):
+        assert r.headers["ETag"] == '"v3"'
+
+
+def test_no_content_leaves_a_non_2xx_status_without_body_alone(
+    app: Flask, client: t.Any
+) -> None:
+    @app.post("/")
+    @no_content
+    def view() -> t.Any:
+        return None, 409
+
+    r = client.post("/")
+    assert (r.status_code, r.data) == (409, b"")
+
+
 @pytest.mark.parametrize("status", [301, 400, 404, 409, 500])
 def test_no_content_leaves_non_2xx_alone(
     app: Flask, client: t.Any, status: int
