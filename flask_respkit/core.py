@@ -96,6 +96,14 @@ class Step:
         """
         return self.before(kwargs)
 
+    def returned(self, rv: t.Any, kwargs: dict[str, t.Any]) -> None:
+        """See the view's own return value, before any conversion (as
+        :func:`~flask_respkit.paginate` in cursor mode reads the last row).
+
+        :param rv: What the view returned.
+        :param kwargs: The keyword arguments the view was called with.
+        """
+
     def convert(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         """Turn the view's return value into the response, this step's own
         edit included: its :meth:`after` is not called again. Only called
@@ -420,6 +428,8 @@ class Plan:
             for s in reversed(steps)
             if _overrides(s, "before") or _overrides(s, "before_async")
         )
+        #: ``returned`` hooks, innermost first.
+        self.observers = tuple(s.returned for s in steps if _overrides(s, "returned"))
         converters = [s for s in steps if _overrides(s, "convert")]
         firm = [s for d, s in pairs if d.takes_return_value]
         #: The step turning the return value into the response: one that must
@@ -490,6 +500,8 @@ class Plan:
 
     def _finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         """The view's return value converted, then edited innermost first."""
+        for observe in self.observers:
+            observe(rv, kwargs)
         converter = self.converter
         if converter is None:
             response = self.make_response(rv)

@@ -1,53 +1,127 @@
-"""GitHub-style pagination: :func:`paginate` and :class:`Pagination`."""
+"""Pagination: :func:`paginate` and :class:`Pagination`, by page number the way
+GitHub's REST API does, or by cursor (keyset pagination) for large or live
+tables, with signed, opaque cursor tokens."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import inspect
 import re
 import typing as t
+import uuid
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote, unquote_plus
 
 from flask import Response, request
+from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.exceptions import BadRequest
 
-from ._http import LINK_QUERY_SAFE, check_positive_int
+from ._http import LINK_QUERY_SAFE, check_bool, check_positive_int
 from .core import F, ResponseDecorator, Step
 from .links import Link, append_links, base_url
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Mapping
-
     from flask import Flask
 
 _DIGITS = re.compile(r"[0-9]+")
 #: The largest offset a database takes (a signed 64-bit integer).
 _MAX_OFFSET = 2**63 - 1
+#: A cursor key: a column or attribute name, ``-`` in front for descending.
+_KEY = re.compile(r"-?[A-Za-z_][A-Za-z0-9_]*")
+#: The query parameter of a cursor.
+CURSOR_PARAM = "cursor"
+#: Cursor tokens longer than this are refused unread.
+MAX_CURSOR_LENGTH = 2048
+#: The itsdangerous salt of cursor tokens (the keys are appended, so a cursor
+#: of one ordering is refused by another).
+CURSOR_SALT = "flask-respkit.cursor"
+
+#: Key value types a cursor carries, each with its tag and its text form.
+_ENCODERS: tuple[tuple[type, str, t.Callable[[t.Any], str]], ...] = (
+    (bool, "b", lambda v: "1" if v else "0"),
+    (int, "i", str),
+    (float, "f", repr),
+    (decimal.Decimal, "d", str),
+    (str, "s", str),
+    (uuid.UUID, "u", lambda v: v.hex),
+    (datetime.datetime, "T", lambda v: v.isoformat()),
+    (datetime.date, "D", lambda v: v.isoformat()),
+)
+_DECODERS: dict[str, t.Callable[[str], t.Any]] = {
+    "b": {"1": True, "0": False}.__getitem__,
+    "i": int,
+    "f": float,
+    "d": decimal.Decimal,
+    "s": str,
+    "u": uuid.UUID,
+    "T": datetime.datetime.fromisoformat,
+    "D": datetime.date.fromisoformat,
+}
 
 
 class Pagination:
     """The page a request asked for, given to the view as ``pagination``.
 
-    Read :attr:`offset` and :attr:`limit` to fetch the page; set :attr:`total`
-    when the collection's size is known (it gives ``X-Total-Count`` and the
-    ``last`` link), or :attr:`has_next` when it is not.
+    In page mode, read :attr:`offset` and :attr:`limit` to fetch the page; set
+    :attr:`total` when the collection's size is known (it gives
+    ``X-Total-Count`` and the ``last`` link), or :attr:`has_next` when it is
+    not. In cursor mode (``paginate(cursor=...)``), fetch :attr:`limit` rows
+    ordered by :attr:`order` that come after :attr:`after`, and set
+    :attr:`has_next`; :func:`flask_respkit.sqlalchemy.fetch_page` does all of
+    it for a SQLAlchemy statement.
 
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_has_next", "_total", "page", "per_page")
+    __slots__ = (
+        "_has_next",
+        "_total",
+        "after",
+        "count",
+        "next_after",
+        "order",
+        "page",
+        "per_page",
+    )
 
-    def __init__(self, page: int, per_page: int) -> None:
-        #: The page number, from 1.
+    def __init__(
+        self,
+        page: int | None,
+        per_page: int,
+        *,
+        after: tuple[t.Any, ...] | None = None,
+        order: tuple[tuple[str, bool], ...] | None = None,
+        count: bool = True,
+    ) -> None:
+        #: The page number, from 1; ``None`` in cursor mode.
         self.page = page
         #: The number of items on a page (the client's choice, clamped).
         self.per_page = per_page
+        #: Cursor mode: the key values of the last row of the previous page,
+        #: in :attr:`order`; ``None`` on the first page and in page mode.
+        self.after = after
+        #: Cursor mode: ``(key, descending)`` pairs the rows are ordered by;
+        #: ``None`` in page mode.
+        self.order = order
+        #: Whether the total may be counted (``paginate(count=False)``: no).
+        self.count = count
+        #: Cursor mode: the key values the next page starts after. Set by
+        #: ``fetch_page``; else read from the last row the view returns.
+        self.next_after: tuple[t.Any, ...] | None = None
         self._total: int | None = None
         self._has_next: bool | None = None
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Cursor mode: the names of the keys of :attr:`order`."""
+        return tuple(name for name, _ in self.order or ())
+
+    @property
     def offset(self) -> int:
-        """How many items come before this page: ``(page - 1) * per_page``."""
-        return (self.page - 1) * self.per_page
+        """How many items come before this page: ``(page - 1) * per_page``
+        (0 in cursor mode)."""
+        return 0 if self.page is None else (self.page - 1) * self.per_page
 
     @property
     def limit(self) -> int:
@@ -71,8 +145,8 @@ class Pagination:
     @property
     def pages(self) -> int | None:
         """The number of the last page (at least 1), or ``None`` if the total is
-        unknown."""
-        if self._total is None:
+        unknown (always in cursor mode)."""
+        if self._total is None or self.page is None:
             return None
         return max(1, -(-self._total // self.per_page))
 
@@ -81,12 +155,12 @@ class Pagination:
         """Whether a page follows this one.
 
         As set by the view; if it was not set, computed from :attr:`total`, or
-        ``None`` when that is unknown too (a ``next`` link is then given).
+        ``None`` when that is unknown too.
         """
         if self._has_next is not None:
             return self._has_next
         pages = self.pages
-        return None if pages is None else self.page < pages
+        return None if pages is None else t.cast(int, self.page) < pages
 
     @has_next.setter
     def has_next(self, value: bool | None) -> None:
@@ -95,18 +169,27 @@ class Pagination:
         self._has_next = value
 
     def __repr__(self) -> str:
+        if self.order is not None:
+            return (
+                f"Pagination(after={self.after!r}, per_page={self.per_page},"
+                f" has_next={self.has_next})"
+            )
         return (
             f"Pagination(page={self.page}, per_page={self.per_page},"
             f" total={self._total}, has_next={self.has_next})"
         )
 
 
-def _read(name: str, default: int, most: int | None = None) -> int:
-    """A query parameter as an int >= 1; above ``most`` it is clamped to it."""
+def _args_list(name: str) -> list[str]:
     try:
-        values = request.args.getlist(name)
+        return request.args.getlist(name)
     except UnicodeDecodeError:  # raw non-UTF-8 bytes in the query string
         raise BadRequest("The query string is not valid UTF-8.") from None
+
+
+def _read(name: str, default: int, most: int | None = None) -> int:
+    """A query parameter as an int >= 1; above ``most`` it is clamped to it."""
+    values = _args_list(name)
     if not values:
         return default
     raw = values[0]
@@ -123,27 +206,164 @@ def _read(name: str, default: int, most: int | None = None) -> int:
     )
 
 
+def _encode(key: str, value: t.Any) -> list[str]:
+    if value is None:
+        return ["n", ""]
+    for cls, tag, text in _ENCODERS:
+        if isinstance(value, cls):
+            return [tag, text(value)]
+    raise TypeError(
+        f"paginate(cursor=...): key {key!r} holds a {type(value).__name__};"
+        " a cursor carries int, float, Decimal, str, bool, None, UUID, date"
+        " and datetime values"
+    )
+
+
+def _decode(item: object) -> t.Any:
+    tag, text = t.cast("list[str]", item)
+    if tag == "n":
+        return None
+    if not isinstance(text, str):
+        raise TypeError(text)
+    return _DECODERS[tag](text)
+
+
+class Cursors:
+    """Cursor tokens of one ordering in one app: URL-safe, opaque and signed
+    with the app's ``SECRET_KEY`` (itsdangerous), so a client can neither read
+    nor forge one; a cursor of another app, or of another ordering, is
+    refused.
+
+    :param secret_key: The app's ``SECRET_KEY``, or a list of keys, the
+        newest last (older ones still verify).
+    :param order: ``(key, descending)`` pairs.
+    """
+
+    def __init__(
+        self,
+        secret_key: str | bytes | list[str],
+        order: tuple[tuple[str, bool], ...],
+    ) -> None:
+        self.order = order
+        spec = ",".join(("-" if desc else "") + key for key, desc in order)
+        self.serializer = URLSafeSerializer(secret_key, salt=f"{CURSOR_SALT}:{spec}")
+
+    def dumps(self, values: tuple[t.Any, ...]) -> str:
+        """The token for the key ``values``.
+
+        :raise TypeError: A value has a type a cursor cannot carry.
+        """
+        keys = [key for key, _ in self.order]
+        return self.serializer.dumps([_encode(k, v) for k, v in zip(keys, values)])
+
+    def loads(self, token: str) -> tuple[t.Any, ...]:
+        """The key values of ``token``, each of the type it was made of.
+
+        :raise BadRequest: The token is too long, tampered with, made by
+            another app or for another ordering, or garbled.
+        """
+        try:
+            if len(token) > MAX_CURSOR_LENGTH:
+                raise ValueError("too long")
+            items = self.serializer.loads(token)
+            if not isinstance(items, list) or len(items) != len(self.order):
+                raise ValueError("not this ordering's cursor")
+            return tuple(map(_decode, items))
+        except (BadData, ValueError, TypeError, KeyError, ArithmeticError):
+            raise BadRequest(
+                f"Query parameter {CURSOR_PARAM!r} is not a valid cursor of this"
+                " list; start again from the first page (without it)."
+            ) from None
+
+
+def _key_values(row: t.Any, keys: tuple[str, ...]) -> tuple[t.Any, ...]:
+    """The values of ``keys`` in ``row``: a mapping, a SQLAlchemy ``Row`` or
+    an object with attributes."""
+    mapping = getattr(row, "_mapping", None)  # SQLAlchemy Row
+    if isinstance(mapping, Mapping):
+        row = mapping
+    try:
+        if isinstance(row, Mapping):
+            return tuple(row[key] for key in keys)
+        return tuple(getattr(row, key) for key in keys)
+    except (KeyError, AttributeError) as e:
+        raise TypeError(
+            f"paginate(cursor=...): the last row the view returned has no key"
+            f" {e.args[0]!r}; return rows that carry every cursor key, or set"
+            " pagination.next_after"
+        ) from None
+
+
 class _PaginateStep(Step):
+    """What both modes share: the page size, and URLs of this request with
+    one query parameter replaced."""
+
+    def __init__(
+        self, per_page: int, max_per_page: int, per_page_param: str | None
+    ) -> None:
+        self.per_page = per_page
+        self.max_per_page = max_per_page
+        self.per_page_param = per_page_param
+
+    def read_per_page(self) -> int:
+        if self.per_page_param is None:
+            return self.per_page
+        return _read(self.per_page_param, self.per_page, self.max_per_page)
+
+    def url_maker(self, param: str, per_page: int) -> t.Callable[[object], str]:
+        """A function of a value giving this request's URL with ``param`` set
+        to that value (left out for ``None``), every other query argument kept
+        as sent, in order, and the page size at its effective value."""
+        head: list[str] = []
+        tail: list[str] = []
+        parts = head
+        seen_param = seen_per_page = False
+        for segment in request.query_string.decode("latin-1").split("&"):
+            if not segment:
+                continue
+            name = unquote_plus(segment.split("=", 1)[0], errors="replace")
+            if name == param:
+                if not seen_param:
+                    seen_param, parts = True, tail
+                continue
+            if name == self.per_page_param:
+                if not seen_per_page:
+                    seen_per_page = True
+                    parts.append(f"{quote(name, safe='')}={per_page}")
+                continue
+            parts.append(quote(segment.encode("latin-1"), safe=LINK_QUERY_SAFE))
+        base = base_url()
+        before = "?" + "&".join([*head, ""])
+        after = "&".join(["", *tail]) if tail else ""
+        key = quote(param, safe="")
+        rest = "&".join([*head, *tail])
+        without = f"{base}?{rest}" if rest else base
+
+        def url(value: object) -> str:
+            return without if value is None else f"{base}{before}{key}={value}{after}"
+
+        return url
+
+
+class _PageStep(_PaginateStep):
     def __init__(
         self,
         per_page: int,
         max_per_page: int,
-        page_param: str,
         per_page_param: str | None,
+        page_param: str,
+        count: bool,
     ) -> None:
-        self.per_page = per_page
-        self.max_per_page = max_per_page
+        super().__init__(per_page, max_per_page, per_page_param)
         self.page_param = page_param
-        self.per_page_param = per_page_param
+        self.count = count
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
         page = _read(self.page_param, 1)
-        per_page = self.per_page
-        if self.per_page_param is not None:
-            per_page = _read(self.per_page_param, per_page, self.max_per_page)
+        per_page = self.read_per_page()
         if (page - 1) * per_page > _MAX_OFFSET:
             raise BadRequest(f"Query parameter {self.page_param!r} is too large.")
-        kwargs["pagination"] = Pagination(page, per_page)
+        kwargs["pagination"] = Pagination(page, per_page, count=self.count)
         return None
 
     def after(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
@@ -153,6 +373,7 @@ class _PaginateStep(Step):
 
     def add_links(self, response: Response, p: Pagination) -> None:
         """Add ``X-Total-Count`` and the ``Link`` rels of page ``p``."""
+        page = t.cast(int, p.page)
         total = p.total
         if total is not None:
             response.headers["X-Total-Count"] = str(total)
@@ -160,44 +381,67 @@ class _PaginateStep(Step):
         has_next = p.has_next
         if has_next is None:
             has_next = True
-        if p.page == 1 and not has_next and last in (None, 1):
+        if page == 1 and not has_next and last in (None, 1):
             return
         rels = [("first", 1)]
-        if p.page > 1:
-            rels.append(("prev", p.page - 1 if last is None else min(p.page - 1, last)))
+        if page > 1:
+            rels.append(("prev", page - 1 if last is None else min(page - 1, last)))
         if has_next:
-            rels.append(("next", p.page + 1))
+            rels.append(("next", page + 1))
         if last is not None:
             rels.append(("last", last))
-        url = self._url_maker(p.per_page)
+        url = self.url_maker(self.page_param, p.per_page)
         append_links(response, [Link._make(url(n), rel) for rel, n in rels])
 
-    def _url_maker(self, per_page: int) -> t.Callable[[int], str]:
-        """A function of the page number giving this request's URL for that
-        page, every other query argument kept as sent, in order."""
-        head: list[str] = []
-        tail: list[str] = []
-        parts = head
-        seen_page = seen_per_page = False
-        for segment in request.query_string.decode("latin-1").split("&"):
-            if not segment:
-                continue
-            name = unquote_plus(segment.split("=", 1)[0], errors="replace")
-            if name == self.page_param:
-                if not seen_page:
-                    seen_page, parts = True, tail
-                continue
-            if name == self.per_page_param:
-                if not seen_per_page:
-                    seen_per_page = True
-                    parts.append(f"{quote(name, safe='')}={per_page}")
-                continue
-            parts.append(quote(segment.encode("latin-1"), safe=LINK_QUERY_SAFE))
-        base = base_url() + "?"
-        before = "&".join([*head, ""]) if head else ""
-        after = "&".join(["", *tail]) if tail else ""
-        key = quote(self.page_param, safe="")
-        return lambda n: f"{base}{before}{key}={n}{after}"
+
+class _CursorStep(_PaginateStep):
+    def __init__(
+        self,
+        per_page: int,
+        max_per_page: int,
+        per_page_param: str | None,
+        cursors: Cursors,
+    ) -> None:
+        super().__init__(per_page, max_per_page, per_page_param)
+        self.cursors = cursors
+        self.order = cursors.order
+        self.keys = tuple(key for key, _ in self.order)
+
+    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
+        per_page = self.read_per_page()
+        tokens = _args_list(CURSOR_PARAM)
+        after = self.cursors.loads(tokens[0]) if tokens and tokens[0] else None
+        kwargs["pagination"] = Pagination(
+            None, per_page, after=after, order=self.order, count=False
+        )
+        return None
+
+    def returned(self, rv: t.Any, kwargs: dict[str, t.Any]) -> None:
+        p: Pagination = kwargs["pagination"]
+        rows = rv[0] if isinstance(rv, tuple) and rv else rv
+        if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
+            return  # a generator, a Response...: the view sets next_after
+        if p.has_next is None:
+            p.has_next = len(rows) >= p.per_page
+        if p.next_after is None and rows:
+            p.next_after = _key_values(rows[-1], self.keys)
+
+    def after(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
+        if not 200 <= response.status_code < 300:
+            return response
+        p: Pagination = kwargs["pagination"]
+        if p.total is not None:
+            response.headers["X-Total-Count"] = str(p.total)
+        has_next = p.has_next is not False and p.next_after is not None
+        if p.after is None and not has_next:
+            return response  # everything on the first page
+        url = self.url_maker(CURSOR_PARAM, p.per_page)
+        links = [Link._make(url(None), "first")]
+        if has_next:
+            token = self.cursors.dumps(t.cast("tuple[t.Any, ...]", p.next_after))
+            links.append(Link._make(url(token), "next"))
+        append_links(response, links)
+        return response
 
 
 class _Paginate(ResponseDecorator):
@@ -207,12 +451,15 @@ class _Paginate(ResponseDecorator):
         max_per_page: int | None,
         page_param: str,
         per_page_param: str | None,
+        count: bool,
+        order: tuple[tuple[str, bool], ...] | None,
     ) -> None:
-        super().__init__()
         self.per_page = per_page
         self.max_per_page = max_per_page
         self.page_param = page_param
         self.per_page_param = per_page_param
+        self.count = count
+        self.order = order
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         per_page = self.per_page or settings["RESPKIT_PER_PAGE"]
@@ -224,12 +471,35 @@ class _Paginate(ResponseDecorator):
                 f"paginate(): {given} ({per_page}) must not exceed {limit}"
                 f" ({max_per_page})"
             )
-        return _PaginateStep(
-            per_page, max_per_page, self.page_param, self.per_page_param
-        )
+        if self.order is None:
+            return _PageStep(
+                per_page,
+                max_per_page,
+                self.per_page_param,
+                self.page_param,
+                self.count,
+            )
+        secret = app.config.get("SECRET_KEY")
+        if not secret:
+            raise RuntimeError(
+                "paginate(cursor=...) signs its cursors with the app's SECRET_KEY;"
+                " set app.config['SECRET_KEY'] (a long random value)"
+            )
+        # Flask 3.1's SECRET_KEY_FALLBACKS: cursors signed before a key
+        # rotation stay valid (itsdangerous takes the newest key last).
+        keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or ()), secret]
+        cursors = Cursors(keys if len(keys) > 1 else secret, self.order)
+        return _CursorStep(per_page, max_per_page, self.per_page_param, cursors)
 
     def identity(self) -> t.Hashable:
-        return (self.per_page, self.max_per_page, self.page_param, self.per_page_param)
+        return (
+            self.per_page,
+            self.max_per_page,
+            self.page_param,
+            self.per_page_param,
+            self.count,
+            self.order,
+        )
 
     def __call__(self, view: F) -> F:
         try:
@@ -246,9 +516,14 @@ class _Paginate(ResponseDecorator):
         return super().__call__(view)
 
     def __repr__(self) -> str:
+        mode = (
+            f"page_param={self.page_param!r}"
+            if self.order is None
+            else f"cursor={tuple(('-' if d else '') + k for k, d in self.order)!r}"
+        )
         return (
             f"paginate(per_page={self.per_page}, max_per_page={self.max_per_page},"
-            f" page_param={self.page_param!r}, per_page_param={self.per_page_param!r})"
+            f" {mode}, per_page_param={self.per_page_param!r})"
         )
 
 
@@ -263,11 +538,34 @@ def _check_param(option: str, value: object) -> str:
     return value
 
 
+def _check_cursor(value: object) -> tuple[tuple[str, bool], ...]:
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, (tuple, list)) or not names:
+        raise TypeError(
+            "paginate(cursor=) must be a key name or a tuple of them"
+            f" ('-' in front for descending), got {value!r}"
+        )
+    order: list[tuple[str, bool]] = []
+    for name in names:
+        if not isinstance(name, str) or not _KEY.fullmatch(name):
+            raise ValueError(
+                "paginate(cursor=) keys must be column or attribute names, '-' in"
+                f" front for descending, got {name!r}"
+            )
+        key = name.lstrip("-")
+        if any(key == k for k, _ in order):
+            raise ValueError(f"paginate(cursor=) names the key {key!r} twice")
+        order.append((key, name.startswith("-")))
+    return tuple(order)
+
+
 def paginate(
     per_page: int | None = None,
     max_per_page: int | None = None,
     page_param: str = "page",
     per_page_param: str | None = "per_page",
+    count: bool = True,
+    cursor: str | t.Sequence[str] | None = None,
 ) -> t.Callable[[F], F]:
     """Paginate a collection view the way GitHub's REST API does.
 
@@ -289,10 +587,29 @@ def paginate(
     ``Link`` when everything fits on page 1; ``X-Total-Count`` whenever the
     total is known. Links the view set itself are kept.
 
+    With ``cursor=`` it pages by **cursor** (keyset pagination) instead, for
+    large or live tables: the query arguments are ``cursor`` (an opaque,
+    signed token) and ``per_page``; ``pagination.after`` holds the key values
+    of the last row of the previous page (``None`` on the first page), and
+    the view fetches the ``limit`` rows ordered by ``pagination.order`` that
+    come after them::
+
+        @app.get("/events")
+        @paginate(cursor=("-created_at", "id"))
+        def events(pagination):
+            return fetch_page(db.session, select(Event), pagination)
+
+    After the view, the ``Link`` rels ``first`` and ``next`` are built from
+    the key values of the last row the view returned (mapping keys or
+    attributes; or ``pagination.next_after``). ``next`` is left out when the
+    view set ``has_next = False``, or, if it set nothing, when the page is not
+    full. There is no ``prev``, ``last`` or total: keyset pages never count.
+
     A page or page size that is not a whole number of at least 1 (``abc``,
-    ``1e3``, ``-1``, ``0``) is answered ``400 Bad Request`` through the app's
-    error handlers, naming the parameter; a page size above the maximum is
-    lowered to it.
+    ``1e3``, ``-1``, ``0``), or a cursor that is tampered with, foreign or
+    garbled, is answered ``400 Bad Request`` through the app's error
+    handlers, naming the parameter; a page size above the maximum is lowered
+    to it.
 
     :param per_page: The page size when the client gives none; default
         ``RESPKIT_PER_PAGE`` (20).
@@ -301,9 +618,17 @@ def paginate(
     :param page_param: The query parameter holding the page number.
     :param per_page_param: The query parameter holding the page size, or
         ``None`` to always use ``per_page``.
+    :param count: Page mode: ``False`` tells ``fetch_page`` not to count the
+        collection (it fetches one row more to set ``has_next``).
+    :param cursor: Cursor mode: the sort key, a column or attribute name or a
+        tuple of them, ``-`` in front for descending (``("-created_at",
+        "id")``). The keys together must be unique and never ``NULL``. Needs
+        the app's ``SECRET_KEY``, which signs the cursors.
     :raise ValueError: An option is bad, or ``per_page`` exceeds
         ``max_per_page`` (once the app's config is merged in, the first time
         the view runs in that app).
+    :raise RuntimeError: Cursor mode in an app without ``SECRET_KEY`` (the
+        first time the view runs in it).
     :raise TypeError: An option has the wrong type, or the view takes no
         ``pagination`` argument.
 
@@ -323,4 +648,8 @@ def paginate(
         _check_param("per_page_param", per_page_param)
         if per_page_param == page_param:
             raise ValueError("paginate(): page_param and per_page_param must differ")
-    return _Paginate(per_page, max_per_page, page_param, per_page_param)
+        if cursor is not None and per_page_param == CURSOR_PARAM:
+            raise ValueError(f"paginate(): per_page_param must not be {CURSOR_PARAM!r}")
+    check_bool("paginate(count=)", count)
+    order = None if cursor is None else _check_cursor(cursor)
+    return _Paginate(per_page, max_per_page, page_param, per_page_param, count, order)

@@ -1,0 +1,458 @@
+"""paginate(cursor=...): keyset pagination with signed cursor tokens."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import functools
+import typing as t
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests.utils
+from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
+from itsdangerous import URLSafeSerializer
+
+from flask_respkit import Pagination, RespKit, paginate
+from flask_respkit.pagination import CURSOR_SALT, Cursors
+
+SECRET = "test-secret-key-0123456789"
+
+
+def keyset(rows: list[dict[str, t.Any]], p: Pagination) -> list[dict[str, t.Any]]:
+    """The page ``p`` asks for, fetched the way a database does it by keyset."""
+    order = t.cast("tuple[tuple[str, bool], ...]", p.order)
+
+    def compare(a: tuple[t.Any, ...], b: tuple[t.Any, ...]) -> int:
+        for (_, desc), x, y in zip(order, a, b):
+            if x != y:
+                return (-1 if x < y else 1) * (-1 if desc else 1)
+        return 0
+
+    def key_of(row: dict[str, t.Any]) -> tuple[t.Any, ...]:
+        return tuple(row[k] for k, _ in order)
+
+    ordered = sorted(
+        rows, key=functools.cmp_to_key(lambda a, b: compare(key_of(a), key_of(b)))
+    )
+    if p.after is not None:
+        ordered = [r for r in ordered if compare(key_of(r), p.after) > 0]
+    page = ordered[: p.limit + 1]
+    p.has_next = len(page) > p.limit
+    return page[: p.limit]
+
+
+def make_app(rows: list[dict[str, t.Any]], cursor: t.Any, **kw: t.Any) -> Flask:
+    app = Flask(__name__)
+    app.config.update(TESTING=True, SECRET_KEY=SECRET)
+    RespKit(app)
+
+    @app.get("/rows")
+    @paginate(cursor=cursor, **kw)
+    def view(pagination: Pagination) -> t.Any:
+        return keyset(rows, pagination)
+
+    return app
+
+
+def walk(client: t.Any, url: str) -> list[list[dict[str, t.Any]]]:
+    pages = []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200, r.data
+        pages.append(r.json)
+        links = requests.utils.parse_header_links(r.headers.get("Link", ""))
+        rels = {link["rel"]: link["url"] for link in links if "rel" in link}
+        if len(pages) > 1:
+            assert "cursor=" not in rels["first"]
+        url = rels.get("next", "")
+        assert len(pages) < 1000
+    return pages
+
+
+ROWS = [
+    {"id": i, "group": i % 4, "name": f"n{i % 7}", "score": (i * 37) % 11}
+    for i in range(1, 58)
+]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "id",
+        "-id",
+        ("group", "id"),
+        ("-group", "id"),
+        ("group", "-id"),
+        ("-score", "-name", "id"),
+    ],
+)
+@pytest.mark.parametrize("per_page", [1, 5, 10, 57, 100])
+def test_walking_the_cursor_links_visits_every_row_once_in_order(
+    cursor: t.Any, per_page: int
+) -> None:
+    app = make_app(ROWS, cursor, max_per_page=100)
+    pages = walk(app.test_client(), f"/rows?per_page={per_page}")
+    seen = [row for page in pages for row in page]
+    names = (cursor,) if isinstance(cursor, str) else cursor
+    order = tuple((name.lstrip("-"), name.startswith("-")) for name in names)
+    assert seen == keyset(ROWS, Pagination(None, len(ROWS), order=order))
+    assert all(len(page) == per_page for page in pages[:-1])
+    assert len(pages) == -(-len(ROWS) // per_page)
+
+
+def test_rows_inserted_and_deleted_mid_walk_are_neither_repeated_nor_skipped() -> None:
+    rows = [{"id": i, "ts": i // 3} for i in range(0, 60, 2)]
+    app = make_app(rows, ("-ts", "id"), per_page=7)
+    client = app.test_client()
+    seen: list[int] = []
+    url = "/rows"
+    throughout = {r["id"] for r in rows}
+    step = 0
+    while url:
+        r = client.get(url)
+        seen += [row["id"] for row in r.json]
+        # between pages: add rows everywhere, delete one not yet seen
+        rows.append({"id": 1001 + step, "ts": 100})  # before the walk's position
+        rows.append({"id": 2001 + step, "ts": -1})  # after it
+        unseen = [x for x in rows if x["id"] not in seen and x["id"] in throughout]
+        if unseen:
+            rows.remove(unseen[-1])
+            throughout.discard(unseen[-1]["id"])
+        step += 1
+        links = requests.utils.parse_header_links(r.headers.get("Link", ""))
+        url = next((link["url"] for link in links if link["rel"] == "next"), "")
+    assert len(seen) == len(set(seen))
+    assert throughout <= set(seen)
+
+
+VALUES = [
+    7,
+    -(2**70),
+    0.1,
+    -0.0,
+    float("inf"),
+    decimal.Decimal("12.3400"),
+    decimal.Decimal("-1E+3"),
+    "caf\u00e9 \u2603",
+    "",
+    True,
+    False,
+    None,
+    uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    datetime.date(2026, 11, 29),
+    datetime.datetime(2026, 11, 29, 17, 30, 5, 123456),
+    datetime.datetime(2026, 11, 29, 17, 30, tzinfo=datetime.timezone.utc),
+    datetime.datetime(
+        2026,
+        11,
+        29,
+        17,
+        30,
+        tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30)),
+    ),
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=lambda v: f"{type(v).__name__}:{v!r}")
+def test_a_cursor_round_trips_every_key_type(value: t.Any) -> None:
+    cursors = Cursors(SECRET, (("k", False), ("id", True)))
+    back = cursors.loads(cursors.dumps((value, 1)))
+    assert type(back[0]) is type(value)
+    assert back == (value, 1) or back[0] != back[0]  # NaN-free, so equal
+    if isinstance(value, datetime.datetime):
+        assert back[0].utcoffset() == value.utcoffset()
+
+
+def test_key_values_reach_the_view_with_their_types() -> None:
+    got: list[t.Any] = []
+    rows = [{"k": v, "id": i} for i, v in enumerate(VALUES)]
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = SECRET
+
+    @app.get("/rows")
+    @paginate(cursor="id", per_page=1)
+    def view(pagination: Pagination) -> t.Any:
+        got.append(pagination.after)
+        start = 0 if pagination.after is None else pagination.after[0] + 1
+        row = rows[start]
+        pagination.next_after = (row["id"],)
+        return {"k": repr(row["k"])}
+
+    client = app.test_client()
+    r = client.get("/rows")
+    for _ in range(len(VALUES) - 1):
+        nxt = requests.utils.parse_header_links(r.headers["Link"])[1]["url"]
+        r = client.get(nxt)
+    assert got == [None] + [(i,) for i in range(len(VALUES) - 1)]
+
+
+@given(
+    st.tuples(
+        st.integers(),
+        st.text(),
+        st.floats(allow_nan=False),
+        st.decimals(allow_nan=False),
+        st.uuids(),
+        st.dates(),
+        st.datetimes(timezones=st.none() | st.timezones()),
+        st.booleans(),
+        st.none(),
+    )
+)
+def test_any_tuple_of_supported_values_round_trips(values: tuple[t.Any, ...]) -> None:
+    order = tuple((f"k{i}", i % 2 == 0) for i in range(len(values)))
+    cursors = Cursors(SECRET, order)
+    back = cursors.loads(cursors.dumps(values))
+    assert back == values
+    assert [type(v) for v in back] == [type(v) for v in values]
+
+
+def _first_next(client: t.Any, url: str = "/rows?per_page=2") -> str:
+    r = client.get(url)
+    links = requests.utils.parse_header_links(r.headers["Link"])
+    return {link["rel"]: link["url"] for link in links}["next"]
+
+
+def _cursor_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["cursor"][0]
+
+
+def test_tampered_garbled_and_foreign_cursors_are_a_400_naming_it() -> None:
+    app = make_app(ROWS, "id")
+    client = app.test_client()
+    token = _cursor_of(_first_next(client))
+    other_app = make_app(ROWS, "id")
+    other_app.config["SECRET_KEY"] = "another app's key"
+    foreign = _cursor_of(_first_next(other_app.test_client()))
+    other_order = _cursor_of(_first_next(make_app(ROWS, "-id").test_client()))
+    unsigned = URLSafeSerializer(SECRET, salt="not the kit's").dumps([["i", "3"]])
+    right_salt_wrong_shape = [
+        URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:id").dumps(payload)
+        for payload in (
+            [["i", "3"], ["i", "4"]],
+            [["x", "3"]],
+            [["i", "three"]],
+            [["d", "1.2.3"]],
+            [["T", "yesterday"]],
+            [["u", "not-a-uuid"]],
+            [["b", "2"]],
+            [["i", 3]],
+            [["i"]],
+            {"i": "3"},
+            "3",
+            [],
+        )
+    ]
+    bad = [
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        token[::-1],
+        "x" * 10,
+        "%%%",
+        "." * 5,
+        foreign,
+        other_order,
+        unsigned,
+        token * 100,
+        *right_salt_wrong_shape,
+    ]
+    for value in bad:
+        r = client.get("/rows", query_string={"cursor": value})
+        assert r.status_code == 400, value
+        assert b"&#39;cursor&#39;" in r.data
+    assert client.get("/rows", query_string={"cursor": token}).status_code == 200
+    assert client.get("/rows?cursor=").status_code == 200  # empty: the first page
+
+
+def test_cursor_mode_needs_the_secret_key() -> None:
+    app = Flask(__name__)
+    app.testing = True
+
+    @app.get("/rows")
+    @paginate(cursor="id")
+    def view(pagination: Pagination) -> t.Any:
+        return []
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        app.test_client().get("/rows")
+
+
+def test_cursors_signed_with_a_fallback_key_stay_valid() -> None:
+    old = make_app(ROWS, "id")
+    token = _cursor_of(_first_next(old.test_client()))
+    new = make_app(ROWS, "id")
+    new.config.update(SECRET_KEY="rotated", SECRET_KEY_FALLBACKS=[SECRET])
+    assert (
+        new.test_client().get("/rows", query_string={"cursor": token}).status_code
+        == 200
+    )
+    newest = make_app(ROWS, "id")
+    newest.config.update(SECRET_KEY="rotated")
+    assert (
+        newest.test_client().get("/rows", query_string={"cursor": token}).status_code
+        == 400
+    )
+
+
+def test_links_keep_the_other_query_arguments_and_the_page_size() -> None:
+    app = make_app(ROWS, "id", per_page=10, max_per_page=10)
+    client = app.test_client()
+    r = client.get("/rows?q=a%20b&per_page=500&sort=x")
+    links = {
+        link["rel"]: link["url"]
+        for link in requests.utils.parse_header_links(r.headers["Link"])
+    }
+    assert set(links) == {"first", "next"}
+    assert links["first"] == "http://localhost/rows?q=a%20b&per_page=10&sort=x"
+    assert links["next"].startswith(
+        "http://localhost/rows?q=a%20b&per_page=10&sort=x&cursor="
+    )
+    r = client.get(links["next"])
+    assert [row["id"] for row in r.json] == list(range(11, 21))
+    assert "X-Total-Count" not in r.headers
+
+
+def test_no_link_when_everything_fits_on_the_first_page() -> None:
+    app = make_app(ROWS[:3], "id")
+    r = app.test_client().get("/rows")
+    assert "Link" not in r.headers
+
+
+def test_next_follows_has_next_else_a_full_page() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = SECRET
+    answers: dict[str, t.Any] = {}
+
+    @app.get("/rows")
+    @paginate(cursor="id", per_page=2)
+    def view(pagination: Pagination) -> t.Any:
+        if "has_next" in answers:
+            pagination.has_next = answers["has_next"]
+        return answers["rows"]
+
+    client = app.test_client()
+
+    def rels(**answer: t.Any) -> set[str]:
+        answers.clear()
+        answers.update(answer)
+        r = client.get("/rows")
+        links = requests.utils.parse_header_links(r.headers.get("Link", ""))
+        return {link["rel"] for link in links if "rel" in link}
+
+    assert rels(rows=[{"id": 1}, {"id": 2}]) == {"first", "next"}  # full page
+    assert rels(rows=[{"id": 1}]) == set()  # not full: the last page
+    assert rels(rows=[{"id": 1}, {"id": 2}], has_next=False) == set()
+    assert rels(rows=[{"id": 1}], has_next=True) == {"first", "next"}
+    assert rels(rows=[], has_next=True) == set()  # nothing to continue after
+
+
+@dataclasses.dataclass
+class Item:
+    id: int
+    at: datetime.date
+
+
+def test_key_values_come_from_attributes_and_flask_tuples() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = SECRET
+    items = [Item(i, datetime.date(2026, 1, 1 + i)) for i in range(5)]
+
+    @app.get("/objects")
+    @paginate(cursor=("-at", "id"), per_page=2)
+    def objects(pagination: Pagination) -> t.Any:
+        newest_first = items[::-1]
+        if pagination.after is not None:
+            at, _ = pagination.after
+            assert type(at) is datetime.date
+            newest_first = [i for i in newest_first if i.at < at]
+        return newest_first[:2]
+
+    @app.get("/flask-tuple")
+    @paginate(cursor="id", per_page=2)
+    def flask_tuple(pagination: Pagination) -> t.Any:
+        start = 0 if pagination.after is None else pagination.after[0] + 1
+        return [{"id": i} for i in range(start, start + 2)], 200, {"X-Page": "yes"}
+
+    client = app.test_client()
+    ids = [[item["id"] for item in page] for page in walk(client, "/objects")]
+    assert ids == [[4, 3], [2, 1], [0]]
+    r = client.get("/flask-tuple")
+    assert r.headers["X-Page"] == "yes"
+    links = requests.utils.parse_header_links(r.headers["Link"])
+    nxt = {link["rel"]: link["url"] for link in links}["next"]
+    assert [row["id"] for row in client.get(nxt).json] == [2, 3]
+
+
+def test_a_row_without_the_key_is_a_clear_error() -> None:
+    app = Flask(__name__)
+    app.config.update(TESTING=True, SECRET_KEY=SECRET)
+
+    @app.get("/rows")
+    @paginate(cursor="id", per_page=1)
+    def view(pagination: Pagination) -> t.Any:
+        return [{"name": "no id"}]
+
+    with pytest.raises(TypeError, match="no key 'id'"):
+        app.test_client().get("/rows")
+
+
+def test_a_key_value_a_cursor_cannot_carry_is_a_clear_error() -> None:
+    app = Flask(__name__)
+    app.config.update(TESTING=True, SECRET_KEY=SECRET)
+
+    @app.get("/rows")
+    @paginate(cursor="id", per_page=1)
+    def view(pagination: Pagination) -> t.Any:
+        return [{"id": [1, 2]}]
+
+    with pytest.raises(TypeError, match="key 'id' holds a list"):
+        app.test_client().get("/rows")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"cursor": ""}, ValueError, "column or attribute names"),
+        ({"cursor": ()}, TypeError, "key name or a tuple"),
+        ({"cursor": 3}, TypeError, "key name or a tuple"),
+        ({"cursor": ("id", 3)}, ValueError, "column or attribute names"),
+        ({"cursor": "--id"}, ValueError, "column or attribute names"),
+        ({"cursor": "a b"}, ValueError, "column or attribute names"),
+        ({"cursor": ("id", "-id")}, ValueError, "twice"),
+        ({"cursor": "id", "per_page_param": "cursor"}, ValueError, "per_page_param"),
+        ({"count": "no"}, TypeError, r"paginate\(count=\)"),
+    ],
+)
+def test_bad_cursor_options_fail_when_made(
+    kwargs: dict[str, t.Any], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        paginate(**kwargs)
+
+
+def test_page_mode_with_count_false_tells_the_view(app: Flask, client: t.Any) -> None:
+    seen = []
+
+    @app.get("/n")
+    @paginate(count=False, per_page=2)
+    def view(pagination: Pagination) -> t.Any:
+        seen.append((pagination.count, pagination.page, pagination.order))
+        pagination.has_next = True
+        return [1, 2]
+
+    r = client.get("/n")
+    assert seen == [(False, 1, None)]
+    assert 'rel="next"' in r.headers["Link"]
+    assert "X-Total-Count" not in r.headers
+
+
+def test_a_bad_page_size_in_cursor_mode_is_a_400() -> None:
+    app = make_app(ROWS, "id")
+    for value in ("0", "-1", "abc"):
+        r = app.test_client().get(f"/rows?per_page={value}")
+        assert r.status_code == 400
+        assert b"&#39;per_page&#39;" in r.data
