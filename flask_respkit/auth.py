@@ -227,11 +227,15 @@ def read_authorization(req: Request) -> Authorization | None:
         return auth
     if auth.type == "bearer":
         return auth if _TOKEN68.fullmatch(credentials) else None
+    if '"' in credentials and '"' in _QUOTED_STRING.sub("", credentials):
+        return None  # a quoted-string left open: Werkzeug < 3.1 keeps it as a value
     return auth if auth.token or auth.parameters else None
 
 
 #: RFC 7235 §2.1 ``token68``.
 _TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+#: A closed quoted-string, with its backslash escapes.
+_QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 
 def _basic_ok(credentials: str) -> bool:

@@ -64,12 +64,20 @@ def link_uri(url: str) -> str:
     return _URI_UNSAFE.sub(_pct, url)
 
 
+#: A host Werkzeug 3.1 keeps (ASCII only): a name or IPv4, or an IPv6
+#: literal, and an optional port. Werkzeug 3.0 passes any Host through.
+_HOST = re.compile(
+    r"(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]{1,5})?", re.I | re.A
+)
+
+
 def require_host() -> None:
     """Refuse a request whose host cannot be put in an absolute URL.
 
-    :raise BadRequest: Werkzeug dropped the ``Host`` as invalid (``a b``).
+    :raise BadRequest: The ``Host`` is empty (Werkzeug 3.1 drops an invalid
+        one) or not a host name (``a b``, which Werkzeug 3.0 keeps).
     """
-    if not request.host:
+    if _HOST.fullmatch(request.host) is None:
         raise BadRequest("The Host header is not a valid host name.")
 
 
@@ -363,10 +371,8 @@ def _endpoint_url(endpoint: str) -> str:
             for rule in current_app.url_map.iter_rules(name):
                 fitting = {k: v for k, v in view_args.items() if k in rule.arguments}
                 break
-    url = url_for(endpoint, _external=True, **fitting)
-    if "://" in url[:10] and url.partition("://")[2][:1] == "/":
-        require_host()  # an empty host: Werkzeug dropped the request's as invalid
-    return url
+    require_host()  # url_for puts the request's host in the URL as it is
+    return url_for(endpoint, _external=True, **fitting)
 
 
 def resolve_target(target: Target, response: Response) -> str | None:

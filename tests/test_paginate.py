@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from flask_respkit import Link, Pagination, RespKit, link_header, paginate
+from flask_respkit import Link, Pagination, RespKit, created, link_header, paginate
 
 ITEMS = list(range(1, 96))  # 95 items
 
@@ -667,6 +667,33 @@ def test_a_host_werkzeug_drops_is_400_not_a_broken_link(app: Flask) -> None:
     r = app.test_client().get("/books", headers={"Host": "a b"})
     assert r.status_code == 400
     assert "Link" not in r.headers
+
+
+@pytest.mark.parametrize(
+    "host", ["a b", "h\u017f.example", "ex\u00e4mple.org", "a/b", "a@b"]
+)
+def test_a_host_that_is_no_host_name_is_400_for_every_url_form(
+    app: Flask, host: str
+) -> None:
+    # Werkzeug 3.1 drops such a Host to ""; 3.0 passes it through as it is.
+    @app.post("/books")
+    @created("book")
+    def add() -> str:
+        return "x"
+
+    @app.get("/books/1")
+    @link_header(self="/books/1")
+    def book() -> str:
+        return "x"
+
+    client = app.test_client()
+    for r in (
+        client.post("/books", headers={"Host": host}),
+        client.get("/books/1", headers={"Host": host}),
+    ):
+        assert r.status_code == 400
+        assert "Location" not in r.headers
+        assert "Link" not in r.headers
 
 
 def test_has_next_false_with_a_known_total_keeps_first_and_last(app: Flask) -> None:
