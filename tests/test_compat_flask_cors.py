@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 import functools
 import inspect
+import logging
 import re
 import types
 import typing as t
 
 import flask_cors
 import pytest
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, request, session
 from flask.views import MethodView
 
 from flask_respkit import cors
@@ -451,8 +452,9 @@ def test_methods_are_exact_case_sensitive_tokens(asked: str) -> None:
     assert fc.headers[ACAM] == mine.headers[ACAM] == "GET, PUT"
 
 
-def test_resource_paths_are_matched_on_the_raw_path() -> None:
-    # Flask-CORS unquotes the already-decoded path again: %252F becomes "/"
+def test_resource_paths_are_decoded_once_not_twice() -> None:
+    # Flask-CORS unquotes the already-decoded request.path again: %252F
+    # becomes "/", and a view outside the resource gets its CORS headers
     def client_of(lib: types.ModuleType) -> t.Any:
         app = Flask(__name__)
 
@@ -469,26 +471,46 @@ def test_resource_paths_are_matched_on_the_raw_path() -> None:
 
     fc, mine = (client_of(lib) for lib in LIBS.values())
     r_fc, r_mine = (c.get("/api%252Fsecret", headers={"Origin": A}) for c in (fc, mine))
-    assert r_fc.get_data() == r_mine.get_data() == b"api%2Fsecret"
+    assert r_fc.get_data() == r_mine.get_data() == b"api%2Fsecret"  # the page view
     assert r_fc.headers[ACAO] == A
     assert ACAO not in r_mine.headers
-    # a path under the pattern as sent is covered by both
-    r_fc, r_mine = (c.get("/api/x", headers={"Origin": A}) for c in (fc, mine))
-    assert r_fc.headers[ACAO] == r_mine.headers[ACAO] == A
+    # a path under the pattern is covered by both, however it is escaped
+    for path in ("/api/x", "/api%2Fx", "/ap%69/x"):
+        r_fc, r_mine = (c.get(path, headers={"Origin": A}) for c in (fc, mine))
+        assert r_fc.get_data() == r_mine.get_data() == b"x"  # the api view
+        assert r_fc.headers[ACAO] == r_mine.headers[ACAO] == A
 
 
-def test_raw_path_literal_and_escaped_resources() -> None:
-    app = Flask(__name__)
+@pytest.mark.parametrize(
+    ("path", "covered"),
+    [
+        ("/caf%C3%A9/a%20b", True),
+        ("/caf%c3%a9/a%20b", True),  # lower-case escapes: the same path
+        ("/caf%C3%A9/zz", True),
+        ("/caf\u00e9/zz", True),  # sent unescaped
+        ("caf%C3%A9/zz", True),  # relative: Flask adds the leading "/"
+        ("/caf%C3%A9/a+b", False),  # "+" is not a space in a path
+        ("/CAF%C3%A9/zz", False),  # paths are case-sensitive
+    ],
+)
+def test_resources_match_the_path_flask_routes(path: str, covered: bool) -> None:
+    # request.path: percent-escapes decoded once, a leading "/" ensured;
+    # patterns are written decoded, as in Flask-CORS
+    def client_of(lib: types.ModuleType) -> t.Any:
+        app = Flask(__name__)
 
-    @app.get("/caf\u00e9/<x>")
-    def cafe(x: str) -> str:
-        return x
+        @app.get("/<a>/<x>")
+        def cafe(a: str, x: str) -> str:
+            return x
 
-    shim.CORS(app, resources=["/caf\u00e9/a b", r"/caf%C3%A9/z.*"])
-    client = app.test_client()
-    assert client.get("/caf%C3%A9/a%20b", headers={"Origin": A}).headers[ACAO] == A
-    assert client.get("/caf%C3%A9/zz", headers={"Origin": A}).headers[ACAO] == A
-    assert ACAO not in client.get("/caf%C3%A9/a+b", headers={"Origin": A}).headers
+        lib.CORS(app, resources=["/caf\u00e9/a b", r"/caf\u00e9/z.*"])
+        return app.test_client()
+
+    fc, mine = (
+        client_of(lib).get(path, headers={"Origin": A}) for lib in LIBS.values()
+    )
+    assert_same(fc, mine)
+    assert (ACAO in mine.headers) is covered
 
 
 def test_credentials_with_an_allow_all_origin_raise_at_setup() -> None:
@@ -535,6 +557,12 @@ def test_vary_origin_whenever_the_answer_depends_on_it() -> None:
     fc, mine = both(("GET", "/api/items", {"Origin": A}), kwargs)
     assert "Vary" not in fc.headers  # one literal origin: no Vary in Flask-CORS
     assert mine.headers["Vary"] == "Origin"
+    # without Origin (always_send): the origin is sent, a browser's request
+    # from another origin must not get this answer from a cache
+    fc, mine = both(("GET", "/api/items", {}), kwargs)
+    assert fc.headers[ACAO] == mine.headers[ACAO] == A
+    assert "Vary" not in fc.headers
+    assert mine.headers["Vary"] == "Origin"
     # a fixed "*" answer does not vary
     fc, mine = both(("GET", "/api/items", {"Origin": A}), {"send_wildcard": True})
     assert "Vary" not in fc.headers
@@ -545,8 +573,6 @@ def test_vary_origin_whenever_the_answer_depends_on_it() -> None:
     ("kwargs", "headers"),
     [
         ({"methods": ["GET"]}, preflight("PUT")),
-        ({"allow_headers": ["X-B"]}, preflight("GET", "x-b, x-other")),
-        ({}, preflight("GET", "x-b;evil")),
         ({}, {**preflight("GET"), "Access-Control-Request-Private-Network": "true"}),
     ],
 )
@@ -596,6 +622,283 @@ def test_odd_origins_are_never_echoed(origin: str) -> None:
     assert mine.headers[ACAO] == "*"
 
 
+@pytest.mark.parametrize("origin", ["null", "x.example.com", "a b.example.com"])
+def test_regex_origins_never_see_null_or_malformed_values(origin: str) -> None:
+    kwargs = {"origins": [r"null|.*\.example\.com"]}
+    fc, mine = both(("GET", "/api/items", {"Origin": origin}), kwargs)
+    assert fc.headers[ACAO] == origin
+    assert ACAO not in mine.headers
+    # a well-formed origin the regex matches in full is echoed by both
+    fc, mine = both(("GET", "/api/items", {"Origin": A}), kwargs)
+    assert fc.headers[ACAO] == mine.headers[ACAO] == A
+
+
+def test_request_header_names_that_are_not_tokens_are_never_echoed() -> None:
+    request = ("OPTIONS", "/api/items", preflight("GET", "x-b;evil, x-c, x d"))
+    fc, mine = both(request, {})
+    assert fc.headers[ACAH] == "x d, x-b;evil, x-c"
+    assert mine.headers[ACAH] == "x-c"
+    assert fc.headers[ACAO] == mine.headers[ACAO] == A
+
+
+def test_vary_origin_is_never_repeated() -> None:
+    # a view that already varies on Origin: Flask-CORS adds a second line
+    def app_with(lib: types.ModuleType) -> Flask:
+        app = Flask(__name__)
+
+        @app.get("/")
+        @lib.cross_origin(origins=[A, "http://c.org"])
+        def index() -> tuple[str, int, Headers]:
+            return "x", 200, {"Vary": "Accept-Encoding, Origin"}
+
+        return app
+
+    fc, mine = (
+        app_with(lib).test_client().get("/", headers={"Origin": A})
+        for lib in LIBS.values()
+    )
+    assert fc.headers.getlist("Vary") == ["Accept-Encoding, Origin", "Origin"]
+    assert mine.headers.getlist("Vary") == ["Accept-Encoding, Origin"]
+
+
+def test_a_method_view_preflight_gets_the_headers_from_the_shim_only() -> None:
+    def app_with(lib: types.ModuleType) -> Flask:
+        app = Flask(__name__)
+
+        class Things(MethodView):
+            decorators: t.ClassVar[list[t.Any]] = [lib.cross_origin(origins=[A])]
+
+            def get(self) -> str:
+                return "things"
+
+            def delete(self) -> tuple[str, int]:
+                return "", 204
+
+        app.add_url_rule("/things", view_func=Things.as_view("things"))
+        return app
+
+    fc, mine = (
+        app_with(lib).test_client().options("/things", headers=preflight("DELETE"))
+        for lib in LIBS.values()
+    )
+    # Flask answers OPTIONS for a MethodView before its decorators run
+    assert fc.status_code == mine.status_code == 200
+    assert not [h for h in fc.headers if h[0].startswith("Access-Control-")]
+    assert mine.headers[ACAO] == A
+    assert mine.headers[ACAM] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+    assert fc.headers["Allow"] == mine.headers["Allow"]
+
+
+def test_a_comma_separated_origins_string_raises() -> None:
+    origins = "https://a.example.com, https://c.org"
+    app = Flask(__name__)
+    app.config["CORS_ORIGINS"] = origins
+    app.get("/")(lambda: "x")
+    flask_cors.CORS(app)  # one origin "a, c" that no browser sends
+    assert ACAO not in app.test_client().get("/", headers={"Origin": A}).headers
+    app = Flask(__name__)
+    app.config["CORS_ORIGINS"] = origins
+    with pytest.raises(ValueError, match=r"CORS_ORIGINS.*give a list of origins"):
+        shim.CORS(app)
+    with pytest.raises(ValueError, match="not one origin"):
+        shim.cross_origin(origins=origins)
+
+
+# -- the same as Flask-CORS, where respkit's own cors() differs
+
+
+@pytest.mark.parametrize("way", ["CORS", "config", "cross_origin"])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ("GET", "/x", {"Origin": A}),
+        ("GET", "/x", {}),
+        ("OPTIONS", "/x", preflight("GET")),
+    ],
+    ids=["origin", "no-origin", "preflight"],
+)
+def test_an_empty_origins_list_matches_nothing(way: str, request_: Request) -> None:
+    # respkit's cors() refuses origins=[] ("omit cors"); Flask-CORS starts
+    method, path, headers = request_
+    fc, mine = (
+        option_app(lib, way, {"origins": []})
+        .test_client()
+        .open(path, method=method, headers=headers)
+        for lib in LIBS.values()
+    )
+    assert not [h for h in mine.headers if h[0].startswith("Access-Control-")]
+    assert "Vary" not in mine.headers  # the answer does not depend on Origin
+    assert_same(fc, mine)
+
+
+@pytest.mark.parametrize(
+    ("origins", "origin", "echoed"),
+    [
+        # compared as written, case-insensitively: no default-port folding
+        ("https://a.example.com:443", "https://a.example.com", False),
+        ("https://a.example.com:443", "https://a.example.com:443", True),
+        ("https://a.example.com", "https://a.example.com:443", False),
+        ("https://A.Example.com", "https://a.example.COM", True),
+        ("null", "null", True),
+        ("null", "NULL", True),
+        ("NULL", "null", True),
+    ],
+)
+def test_literal_origins_compare_as_written(
+    origins: str, origin: str, echoed: bool
+) -> None:
+    fc, mine = both(("GET", "/api/items", {"Origin": origin}), {"origins": origins})
+    assert_same(fc, mine)
+    assert mine.headers.get(ACAO) == (origin if echoed else None)
+    # without Origin, both send the origin as written (always_send)
+    fc, mine = both(("GET", "/api/items", {}), {"origins": origins})
+    assert fc.headers[ACAO] == mine.headers[ACAO] == origins
+
+
+def test_allow_headers_regexes_match_from_the_start() -> None:
+    kwargs = {"allow_headers": ["X-(A|B)", "X-D"]}
+    request = ("OPTIONS", "/api/items", preflight("GET", "x-a-more, X-B, y-x-a, x-d"))
+    fc, mine = both(request, kwargs)
+    assert_same(fc, mine)
+    assert mine.headers[ACAH] == "X-B, x-a-more, x-d"
+
+
+@pytest.mark.parametrize(
+    ("asked", "allowed"),
+    [
+        ("x-b, x-other", "x-b"),  # partly allowed: the allowed ones
+        ("X-Other, X-B, X-C-1", "X-B, X-C-1"),  # as asked, sorted
+        ("x-other", None),  # none: no Allow-Headers, the rest of the answer
+    ],
+)
+def test_partly_allowed_request_headers_get_the_allowed_ones(
+    asked: str, allowed: str | None
+) -> None:
+    kwargs = {"allow_headers": ["X-B", "X-C-.*"]}
+    fc, mine = both(("OPTIONS", "/api/items", preflight("POST", asked)), kwargs)
+    assert_same(fc, mine)
+    assert mine.headers.get(ACAH) == allowed
+    assert mine.headers[ACAO] == A
+    assert mine.headers[ACAM] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+
+
+@pytest.mark.parametrize(
+    ("methods", "written"),
+    [
+        ("get,post", "GET,POST"),  # a string as given, upper-cased
+        ("GET, PUT", "GET, PUT"),
+        (["post", "get"], "GET, POST"),  # a list sorted and joined
+    ],
+)
+def test_methods_are_written_as_flask_cors_writes_them(
+    methods: t.Any, written: str
+) -> None:
+    request = ("OPTIONS", "/api/items", preflight("GET"))
+    fc, mine = both(request, {"methods": methods})
+    assert_same(fc, mine)
+    assert mine.headers[ACAM] == written
+
+
+def test_listed_methods_are_granted_even_where_no_route_serves_them() -> None:
+    # respkit's cors() refuses a preflight for a method no route with CORS
+    # serves on the URL; the shim grants what methods lists, as Flask-CORS
+    def app_with(decorate: t.Any) -> Flask:
+        app = Flask(__name__)
+        app.get("/x")(decorate(lambda: "x"))
+        return app
+
+    fc, mine, own = (
+        app_with(decorate).test_client().options("/x", headers=preflight("PUT"))
+        for decorate in (
+            flask_cors.cross_origin(methods=["GET", "PUT"]),
+            shim.cross_origin(methods=["GET", "PUT"]),
+            cors(methods=["GET", "PUT"]),
+        )
+    )
+    assert (mine.status_code, mine.headers[ACAO], mine.headers[ACAM]) == (
+        200,
+        A,
+        "GET, PUT",
+    )
+    assert own.status_code == 403
+    assert ACAO not in own.headers
+    assert_same(fc, mine)
+
+
+def test_vary_origin_is_a_field_line_of_its_own() -> None:
+    def app_with(lib: types.ModuleType, session_too: bool) -> Flask:
+        app = Flask(__name__)
+        app.secret_key = "test"
+
+        @app.get("/")
+        @lib.cross_origin(origins=[A, "http://c.org"])
+        def index() -> tuple[str, int, Headers]:
+            if session_too:
+                session["seen"] = True
+            return "x", 200, {"Vary": "Accept-Encoding"}
+
+        return app
+
+    fc, mine = (
+        app_with(lib, False).test_client().get("/", headers={"Origin": A})
+        for lib in LIBS.values()
+    )
+    assert fc.headers.getlist("Vary") == ["Accept-Encoding", "Origin"]
+    assert mine.headers.getlist("Vary") == ["Accept-Encoding", "Origin"]
+    # as in Flask-CORS, Werkzeug's response.vary (which Flask's session uses
+    # to add Cookie) reads only the first line and rewrites them all
+    fc, mine = (
+        app_with(lib, True).test_client().get("/", headers={"Origin": A})
+        for lib in LIBS.values()
+    )
+    assert fc.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+    assert mine.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+
+
+def test_cross_origin_answers_options_on_every_flask() -> None:
+    def app_with(lib: types.ModuleType) -> Flask:
+        app = Flask(__name__)
+        app.get("/x")(lib.cross_origin(origins=[A])(lambda: "x"))
+        return app
+
+    fc, mine = (
+        app_with(lib).test_client().options("/x", headers=preflight("GET"))
+        for lib in LIBS.values()
+    )
+    assert (mine.status_code, mine.headers[ACAO]) == (200, A)
+    assert set(mine.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    # Flask-CORS 6.0.5 calls make_default_options_response() without the
+    # context argument Flask 3.2 requires
+    assert fc.status_code == (500 if FLASK_CORS_BROKEN else 200)
+
+
+def test_no_logging_and_no_evaluated_marker(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="flask_cors")  # WARN by its own default
+
+    def app_with(lib: types.ModuleType, responses: list[t.Any]) -> Flask:
+        app = Flask(__name__)
+        app.get("/x")(lib.cross_origin(origins=[A])(lambda: "x"))
+        app.after_request(lambda response: responses.append(response) or response)
+        lib.CORS(app, resources={"/y": {}})
+        return app
+
+    for name, lib in LIBS.items():
+        responses: list[t.Any] = []
+        client = app_with(lib, responses).test_client()
+        caplog.clear()
+        assert client.get("/x", headers={"Origin": A}).headers[ACAO] == A
+        assert client.get("/y", headers={"Origin": A}).headers[ACAO] == A
+        logged = {r.name for r in caplog.records}
+        marked = hasattr(responses[0], "_FLASK_CORS_EVALUATED")
+        if name == "flask_cors":
+            assert {n.partition(".")[0] for n in logged} == {"flask_cors"}
+            assert marked
+        else:
+            assert logged == set()
+            assert not marked
+
+
 def test_intercept_exceptions_leaves_flask_alone() -> None:
     app = Flask(__name__)
     handlers = (app.handle_exception, app.handle_user_exception)
@@ -639,6 +942,25 @@ def test_bad_options_raise(kwargs: dict[str, t.Any], error: type, match: str) ->
     if decorator_only and "supports_credential" not in kwargs:
         with pytest.raises(error, match=match):
             shim.cross_origin(**kwargs)
+
+
+@pytest.mark.parametrize("resources", [5, None, b"/x", [5], {"/x": []}])
+def test_a_bad_resources_value_raises_value_error(resources: t.Any) -> None:
+    # Flask-CORS raises ValueError for a value of the wrong type; the shim's
+    # error is a TypeError too, as for every other option
+    if resources in (5, None):
+        with pytest.raises(ValueError, match="Unexpected value for resources"):
+            flask_cors.CORS(Flask(__name__), resources=resources)
+    else:  # Flask-CORS starts; the pattern never matches, or [] is no options
+        flask_cors.CORS(Flask(__name__), resources=resources)
+    with pytest.raises(ValueError, match="resources") as info:
+        shim.CORS(Flask(__name__), resources=resources)
+    assert isinstance(info.value, TypeError)
+    if resources is not None:  # a CORS_* key set to None is ignored
+        app = Flask(__name__)
+        app.config["CORS_RESOURCES"] = resources
+        with pytest.raises(shim.ResourcesError):
+            shim.CORS(app)
 
 
 def test_bad_config_values_name_the_key() -> None:

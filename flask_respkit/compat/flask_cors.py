@@ -20,17 +20,16 @@ import re
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from .._http import PATH_SAFE, add_vary, check_bool, is_preflight, raw_path
+from .._http import TOKEN, check_bool, is_preflight
 from ..core import Step, default_options_response
 from ..cross_origin import (
     ALLOW_CREDENTIALS,
     ALLOW_ORIGIN,
     EXPOSE_HEADERS,
-    VARY_ORIGIN,
+    SAFELISTED,
     Grant,
     Policy,
     _Cors,
@@ -38,6 +37,7 @@ from ..cross_origin import (
 )
 from ..settings import (
     ORIGIN,
+    Origins,
     check_allow_headers,
     check_expose_headers,
     check_max_age,
@@ -47,18 +47,21 @@ from ..settings import (
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask.wrappers import Request
+    from werkzeug.datastructures import Headers
 
 __all__ = ["CORS", "cross_origin"]
 
 _OPTIONS_DOC = """
     :param origins: ``"*"`` (the default: any origin), an origin, a regex, or a
-        list of them. A string holding any of ``*\\]?$^[]()`` is a regex, as in
-        Flask-CORS, matched case-insensitively **in full**; other strings must
-        be exact origins ``scheme://host[:port]``.
+        list of them (``[]``: none). A string holding any of ``*\\]?$^[]()``
+        is a regex, as in Flask-CORS, matched case-insensitively **in full**;
+        other strings must be origins ``scheme://host[:port]`` (or ``null``),
+        compared case-insensitively as written.
     :param methods: Methods a preflight may ask for (default: ``DELETE, GET,
         HEAD, OPTIONS, PATCH, POST, PUT``), matched as exact tokens.
-    :param allow_headers: Request header names (or regexes, full-matched,
-        case-insensitive) a preflight may ask for; ``"*"`` (default) allows any.
+    :param allow_headers: Request header names (or regexes, matched from the
+        start, case-insensitive) a preflight may ask for; ``"*"`` (default)
+        allows any. A preflight gets the asked names that are allowed.
     :param expose_headers: Response headers browser JavaScript may read.
     :param supports_credentials: Send ``Access-Control-Allow-Credentials:
         true``; refused with an allow-all origin.
@@ -80,6 +83,11 @@ ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 # Flask-CORS treats a string holding one of these as a regular expression.
 _REGEX_HINTS = frozenset("*\\]?$^[]()")
 _ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+
+
+class ResourcesError(ValueError, TypeError):
+    """A ``resources`` value of the wrong shape. A ``ValueError``, as Flask-CORS
+    raises, and a ``TypeError``, as every other option of the wrong type."""
 
 
 def looks_like_regex(value: str) -> bool:
@@ -104,17 +112,29 @@ def _items(name: str, value: object) -> list[object]:
 
 def _origins(name: str, value: object) -> tuple[object, tuple[str, ...]]:
     # (respkit's origins, the literal strings as given, sorted: Flask-CORS
-    # sends those to a request without Origin when always_send is on)
+    # compares them as written, and sends the first to a request without
+    # Origin when always_send is on)
     items = _items(name, value)
     if "*" in items or ".*" in items:
         return "*", ()
+    if not items:
+        return Origins(frozenset(), (), None), ()  # Flask-CORS: matches nothing
     parsed: list[str | re.Pattern[str]] = []
     for item in items:
         if isinstance(item, str) and looks_like_regex(item):
             parsed.append(_compile(name, item, re.I))
+        elif isinstance(item, str) and item.lower() == "null":
+            parsed.append("null")  # validated as respkit spells it
+        elif isinstance(item, str) and "," in item:
+            raise ValueError(
+                f"{name}: {item!r} is not one origin; give a list of origins"
+                " (Flask-CORS does not split the string and matches nothing)"
+            )
         else:
             parsed.append(t.cast(str, item))
-    literals = sorted(i for i in parsed if isinstance(i, str))
+    literals = sorted(
+        i for i in items if isinstance(i, str) and not looks_like_regex(i)
+    )
     return check_origins(name, parsed), tuple(literals)
 
 
@@ -143,8 +163,15 @@ def _listed(check: Callable[[str, object], t.Any]) -> Callable[[str, object], t.
     return checker
 
 
-def _methods(name: str, value: object) -> tuple[str, ...]:
-    return ALL_METHODS if value is None else _listed(check_methods)(name, value)
+def _methods(name: str, value: object) -> tuple[tuple[str, ...], str]:
+    # (the method tokens, the Access-Control-Allow-Methods value: Flask-CORS
+    # writes a string as given, upper-cased, and a list sorted and joined)
+    if value is None:
+        return ALL_METHODS, ", ".join(ALL_METHODS)
+    methods = _listed(check_methods)(name, value)
+    if isinstance(value, str):
+        return methods, value.strip().upper()
+    return methods, ", ".join(methods)
 
 
 def _max_age(name: str, value: object) -> int | None:
@@ -240,10 +267,11 @@ def build(where: str, options: Mapping[str, t.Any]) -> FlaskCorsPolicy:
             " user; list the allowed origins instead"
         )
     allow_headers, patterns = options["allow_headers"]
+    methods, methods_value = options["methods"]
     return FlaskCorsPolicy(
         {
             "origins": origins,
-            "methods": options["methods"],
+            "methods": methods,
             "allow_headers": allow_headers,
             "header_patterns": patterns,
             "expose_headers": options["expose_headers"],
@@ -251,8 +279,10 @@ def build(where: str, options: Mapping[str, t.Any]) -> FlaskCorsPolicy:
             "max_age": options["max_age"],
             "allow_private_network": options["allow_private_network"],
         },
+        literals=literals,
+        methods_value=methods_value,
         send_wildcard=options["send_wildcard"],
-        always_send=literals if options["always_send"] else None,
+        always_send=options["always_send"],
         vary=options["vary_header"],
         automatic=options["automatic_options"],
     )
@@ -272,20 +302,62 @@ class FlaskCorsPolicy(Policy):
         self,
         options: Mapping[str, t.Any],
         *,
+        literals: tuple[str, ...],
+        methods_value: str,
         send_wildcard: bool,
-        always_send: tuple[str, ...] | None,
+        always_send: bool,
         vary: bool,
         automatic: bool,
     ) -> None:
         super().__init__(options)
+        #: The literal origins as written, lower-cased: Flask-CORS compares a
+        #: request's ``Origin`` with them case-insensitively, as strings.
+        self.literals = frozenset(o.lower() for o in literals)
+        self.methods_value = methods_value
         self.fixed_star = self.any_origin and send_wildcard
         #: What a request without ``Origin`` gets: ``*``, or (as Flask-CORS
         #: sends) the first listed literal origin in sorted order, or nothing.
         self.no_origin: tuple[str, ...] = ()
-        if always_send is not None:
-            self.no_origin = ("*",) if self.any_origin else always_send[:1]
-        self.vary = vary and not (self.fixed_star and always_send is not None)
+        if always_send:
+            self.no_origin = ("*",) if self.any_origin else literals[:1]
+        # No Vary for a fixed answer: "*" to all, or nothing (origins=[]).
+        fixed = self.fixed_star and always_send
+        matches_nothing = not (self.any_origin or literals or self.origins.patterns)
+        self.vary = vary and not fixed and not matches_nothing
         self.automatic = automatic
+
+    def allows(self, origin: str) -> bool:
+        """Whether a request ``Origin`` value is allowed: a listed literal
+        origin in any case (as Flask-CORS), or a well-formed origin that a
+        listed regex matches in full."""
+        if self.any_origin:
+            return True
+        if origin.isascii() and origin.lower() in self.literals:
+            return True
+        patterns = self.origins.patterns
+        if not patterns or not ORIGIN.fullmatch(origin):
+            return False  # "null" and malformed values never reach a regex
+        return any(p.fullmatch(origin) for p in patterns)
+
+    def _allowed_headers(self, requested: str) -> str:
+        # Flask-CORS answers with the asked names that are allowed, as asked,
+        # sorted (none: no Access-Control-Allow-Headers); a name that is not
+        # a token is never echoed.
+        allowed = self.allow_headers
+        patterns = self.header_patterns
+        names = []
+        for name in (n.strip() for n in requested.split(",")):
+            if not TOKEN.fullmatch(name):
+                continue
+            lower = name.lower()
+            if (
+                allowed == "*"
+                or lower in allowed
+                or lower in SAFELISTED
+                or any(p.match(name) for p in patterns)
+            ):
+                names.append(name)
+        return ", ".join(sorted(names))
 
     def options(self, req: Request, app: Flask) -> Response | None:
         if self.automatic:
@@ -322,21 +394,29 @@ class FlaskCorsPolicy(Policy):
                 allowed = "true" if self.private_network else "false"
                 headers.add("Access-Control-Allow-Private-Network", allowed)
             if isinstance(grant, Grant):
-                if grant.headers:  # all allowed: echo them as asked, sorted
+                allow_headers = grant.headers
+                if allow_headers and not isinstance(grant.policy, FlaskCorsPolicy):
+                    # a sibling route's respkit policy granted all: as asked
                     asked = environ["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"]
-                    names = sorted(n.strip() for n in asked.split(",") if n.strip())
-                    headers.add("Access-Control-Allow-Headers", ", ".join(names))
+                    names = (n.strip() for n in asked.split(","))
+                    allow_headers = ", ".join(sorted(n for n in names if n))
+                if allow_headers:
+                    headers.add("Access-Control-Allow-Headers", allow_headers)
                 if self.max_age is not None:
                     headers.add("Access-Control-Max-Age", self.max_age)
                 headers.add("Access-Control-Allow-Methods", grant.methods)
         if self.vary:
-            add_vary(headers, VARY_ORIGIN)
+            vary_origin(headers)
         return response
 
 
-def _literal_path(path: str) -> Callable[[str], bool]:
-    escaped = quote(path, safe=PATH_SAFE + "%")
-    return lambda raw: raw == escaped
+def vary_origin(headers: Headers) -> None:
+    """Add ``Vary: Origin`` as a field line of its own, as Flask-CORS does,
+    unless a ``Vary`` line already lists ``Origin`` (or ``*``)."""
+    for line in headers.getlist("Vary"):
+        if {v.strip().lower() for v in line.split(",")} & {"origin", "*"}:
+            return
+    headers.add("Vary", "Origin")
 
 
 def _sort_key(pattern: object) -> tuple[int, int, int, int]:
@@ -358,8 +438,11 @@ def _matcher(name: str, pattern: object) -> Callable[[str], bool]:
     if isinstance(pattern, re.Pattern):
         return lambda path: pattern.match(path) is not None
     if isinstance(pattern, str):
-        return _literal_path(pattern)
-    raise TypeError(f"{name}: a resource must be a str or a regex, got {pattern!r}")
+        literal = pattern
+        return lambda path: path == literal
+    raise ResourcesError(
+        f"{name}: a resource must be a str or a regex, got {pattern!r}"
+    )
 
 
 def resources(
@@ -368,9 +451,14 @@ def resources(
     """Parse ``resources`` into ``(name, path matcher, validated options)``,
     in the order Flask-CORS tries them.
 
-    A literal path matches the raw request path exactly; a regex (a compiled
-    pattern, or a string that looks like one) matches from the start, as
-    Flask-CORS's ``re.match``. ``"*"`` matches every path.
+    Patterns are matched against ``request.path``, the path Flask routes
+    (percent-escapes decoded once, a leading ``/`` ensured). A literal path
+    matches it exactly; a regex (a compiled pattern, or a string that looks
+    like one) matches from the start, as Flask-CORS's ``re.match``. ``"*"``
+    matches every path.
+
+    :raise ResourcesError: ``value``, a pattern or a resource's options have
+        the wrong type (a ``ValueError`` and a ``TypeError``).
     """
     pairs: list[tuple[object, object]]
     if isinstance(value, Mapping):
@@ -380,12 +468,14 @@ def resources(
     elif isinstance(value, Iterable) and not isinstance(value, bytes):
         pairs = [(item, {}) for item in value]
     else:
-        raise TypeError(f"{where} must be a path, a regex, a list or a dict")
+        raise ResourcesError(
+            f"{where} must be a path, a regex, a list or a dict, got {value!r}"
+        )
     table = []
     for pattern, options in pairs:
         name = f"{where}[{getattr(pattern, 'pattern', pattern)!r}]"
         if not isinstance(options, Mapping):
-            raise TypeError(f"{name} must be a dict of options, got {options!r}")
+            raise ResourcesError(f"{name} must be a dict of options, got {options!r}")
         table.append((name, _matcher(name, pattern), check(name, options)))
     return table
 
@@ -471,7 +561,7 @@ def _after_request(table: Table) -> Callable[[Response], Response]:
                 )
             if own:
                 return response  # the view's own decorator decided
-        path = raw_path(request.environ)
+        path = request.path  # as Flask routes it; Flask-CORS unquotes it again
         for matches, policy in table:
             if matches(path):
                 return policy.apply(response)
@@ -499,14 +589,16 @@ class CORS:
     :param resources: Paths to cover (default ``r"/*"``: all): a path, a
         regex, a list of them, or a dict of path → options for that path. A
         string holding any of ``*\\]?$^[]()`` is a regex matched from the start
-        of the raw request path (as ``re.match``); other strings are exact
-        paths. Dict keys are tried literal paths first, then by specificity.
+        of ``request.path`` (as ``re.match``); other strings are exact paths.
+        Dict keys are tried literal paths first, then by specificity.
     :param intercept_exceptions: Accepted for compatibility; error responses
         always get the headers, through Flask's own hooks.
     {options}
     :raise TypeError: An unknown option, or a value of the wrong type.
-    :raise ValueError: An invalid value, or ``supports_credentials`` with an
-        allow-all origin (naming the resource).
+    :raise ValueError: An invalid value, a ``resources`` value of the wrong
+        type (:class:`ResourcesError`, also a ``TypeError``), or
+        ``supports_credentials`` with an allow-all origin (naming the
+        resource).
 
     .. versionadded:: 0.1.0
     """
