@@ -16,6 +16,11 @@ real cross-origin request. Try the API with curl too::
     curl -i http://127.0.0.1:5000/admin/stats
     curl -i -H 'Authorization: Bearer demo-token' http://127.0.0.1:5000/admin/stats
     curl -o items.csv http://127.0.0.1:5000/items.csv
+    curl http://127.0.0.1:5000/openapi.json
+
+``/openapi.json`` is the API's OpenAPI 3.1 description, written by
+``flask_respkit.openapi.RespKitPlugin`` from the decorators alone (it needs
+``pip install "flask-respkit[openapi]"``; without it, that URL answers 501).
 
 Environment variables: ``API_PORT`` (5000) and ``WEB_PORT`` (5001), ``ITEMS``
 (rows made at start-up, 100000), ``ADMIN_TOKEN`` (``demo-token``) and
@@ -31,6 +36,7 @@ and ``vary``, and ``request_id``, a ``response_decorator`` of our own.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import os
@@ -57,6 +63,14 @@ from flask import (
 from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
+
+try:  # the OpenAPI description is optional: flask-respkit[openapi]
+    from apispec import APISpec
+    from apispec_webframeworks.flask import FlaskPlugin
+
+    from flask_respkit.openapi import RespKitPlugin
+except ImportError:  # pragma: no cover - served as 501 then
+    APISpec = None  # type: ignore[assignment,misc]
 
 from flask_respkit import (
     Challenge,
@@ -202,7 +216,25 @@ SCHEMA = Link("/schema/item.json", "describedby", type="application/schema+json"
 @link_header(SCHEMA, self=lambda response: request.url)
 @paginate(per_page=20)
 def list_items(pagination: Pagination) -> list[dict[str, t.Any]]:
-    """A page of items, GitHub-style: ``?page=``, ``?per_page=``, ``?category=``."""
+    """A page of items, GitHub-style: ``?page=``, ``?per_page=``, ``?category=``.
+
+    The YAML below is our own OpenAPI text: RespKitPlugin keeps it and adds
+    what the decorators do (page parameters, Link, X-Total-Count, CORS...).
+    ---
+    get:
+      summary: List items
+      parameters:
+        - name: category
+          in: query
+          schema: {type: string, enum: [books, games, garden, music, tools]}
+      responses:
+        200:
+          description: A page of items.
+          headers:
+            X-Request-Id:
+              description: Quote it in a bug report.
+              schema: {type: string}
+    """
     where, args = category_filter()
     count = db().execute(f"SELECT COUNT(*) FROM items {where}", args).fetchone()
     pagination.total = count[0]
@@ -317,6 +349,31 @@ def item_schema() -> dict[str, t.Any]:
             "price": {"type": "number", "minimum": 0},
         },
     }
+
+
+@bp.get("/openapi.json")
+def openapi() -> t.Any:
+    """This API's OpenAPI 3.1 description, made once, from the decorators."""
+    if APISpec is None:
+        abort(501, 'Install "flask-respkit[openapi]" for the OpenAPI description.')
+    return build_openapi()
+
+
+@functools.cache
+def build_openapi() -> dict[str, t.Any]:
+    """Document every route of the API with apispec's FlaskPlugin and
+    RespKitPlugin (during a request, so the app is ``current_app``)."""
+    spec = APISpec(
+        "flask-respkit demo: items",
+        "1.0",
+        "3.1.0",
+        plugins=[FlaskPlugin(), RespKitPlugin()],
+        servers=[{"url": API_ORIGIN}],
+    )
+    for rule in api.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi":
+            spec.path(view=api.view_functions[rule.endpoint])
+    return t.cast("dict[str, t.Any]", spec.to_dict())
 
 
 # Only the page's origin may read the API from a browser. The page may also

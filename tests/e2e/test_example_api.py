@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 import typing as t
 from pathlib import Path
 
 import pytest
 import requests
+from openapi_spec_validator import validate
 
-from ._live import CHROMIUM_ARGS, browser_or_skip, free_port, run_example
+from ._live import CHROMIUM_ARGS, EXAMPLES, browser_or_skip, free_port, run_example
 
 ITEMS = 100_000
 TOKEN = "s3cret-admin"
@@ -261,6 +264,70 @@ def test_csv_export_of_one_category(example: Example) -> None:
     rows = list(csv.reader(io.StringIO(r.text)))
     assert len(rows) == ITEMS // 5 + 1
     assert {row[2] for row in rows[1:]} == {"music"}
+
+
+# -- the OpenAPI description -------------------------------------------------
+
+
+def test_openapi_description_is_written_from_the_decorators(example: Example) -> None:
+    r = requests.get(
+        example.api + "/openapi.json", headers={"Origin": example.web}, timeout=10
+    )
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == example.web
+    spec = r.json()
+    validate(spec)
+    assert spec["openapi"] == "3.1.0"
+    assert spec["servers"] == [{"url": example.api}]
+    paths = spec["paths"]
+    assert "/openapi.json" not in paths
+
+    items = paths["/items"]["get"]
+    params = {p["name"]: p for p in items["parameters"]}
+    assert params["per_page"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,  # RESPKIT_MAX_PER_PAGE
+        "default": 20,
+    }
+    assert params["page"]["schema"]["minimum"] == 1
+    assert params["category"]["schema"]["enum"][0] == "books"  # our own YAML
+    ok = items["responses"]["200"]
+    assert ok["description"] == "A page of items."  # our own YAML wins
+    assert ok["headers"]["X-Request-Id"]["description"] == "Quote it in a bug report."
+    assert {"Link", "X-Total-Count", "Cache-Control", "Vary"} <= set(ok["headers"])
+    assert "Access-Control-Allow-Origin" in ok["headers"]  # the blueprint's cors
+    assert "400" in items["responses"]
+
+    add = paths["/items"]["post"]["responses"]
+    assert "Location" in add["201"]["headers"]
+    export = paths["/items.csv"]["get"]["responses"]["200"]
+    assert list(export["content"]) == ["text/csv"]
+    assert "Content-Disposition" in export["headers"]
+    stats = paths["/admin/stats"]["get"]
+    assert stats["security"] == [{"bearerAuth": []}]
+    challenge = stats["responses"]["401"]["headers"]["WWW-Authenticate"]
+    assert challenge["example"] == 'Bearer realm="items"'
+    delete = paths["/admin/items/{id}"]["delete"]
+    assert set(delete["responses"]) == {"204", "401", "403"}
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_openapi_description_needs_the_extra() -> None:
+    """Without apispec the example still starts; /openapi.json says what to
+    install."""
+    path = str(EXAMPLES / "api" / "app.py")
+    code = f"""
+import importlib.util, sys
+sys.modules["apispec"] = None  # as if not installed
+spec = importlib.util.spec_from_file_location("example", {path!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+r = module.api.test_client().get("/openapi.json")
+assert r.status_code == 501, r.status_code
+assert "flask-respkit[openapi]" in r.json["message"], r.json
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 # -- the page ----------------------------------------------------------------
