@@ -17,10 +17,12 @@ import re
 import typing as t
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from itertools import chain, islice
 
-from flask import current_app, request, stream_with_context
+from flask import after_this_request, current_app, request, stream_with_context
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
 from ._http import (
@@ -42,12 +44,113 @@ Filename = t.Union[str, t.Callable[..., t.Optional[str]]]
 #: A :mod:`csv` dialect name or class.
 Dialect = t.Union[str, type[csv.Dialect]]
 
-_TRIGGERS = frozenset("=+-@\t\r\n")
-# A cell of a NUL-joined column, NUL first, that starts with a formula trigger.
-_RISKY = re.compile(r"\x00[=+\-@\t\r\n]")
+# -- The formula escape (OWASP CSV injection) ------------------------------------
+
+#: What a spreadsheet may skip before a cell's content and that does not end a
+#: line: spaces, controls and invisible formatting characters (Unicode's Cc,
+#: Cf, Zs, Zl and Zp but TAB and line breaks). LibreOffice drops NUL and,
+#: told to trim spaces, the spaces.
+_INLINE_BLANK = (
+    "\x00-\x08\x0e-\x1b\x1f\x20\x7f-\x84\x86-\xa0\xad\u0600-\u0605\u061c\u06dd"
+    "\u070f\u0890\u0891\u08e2\u1680\u180e\u2000-\u200f\u202a-\u202f\u205f-\u2064"
+    "\u2066-\u206f\u3000\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+#: Line breaks: a reader that splits on another separator than the file's
+#: does not see the quotes, so a line break inside a field starts a row
+#: there (LibreOffice does); ``str.splitlines`` splits on all of these.
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BLANK = _INLINE_BLANK + "\t" + _BREAKS
+#: Where a reader splitting on ``,``, ``;`` or TAB (or at a quote) starts a
+#: cell inside a field.
+_SEPARATORS = ',;\t"'
+# Where a cell may start inside a string, and what makes it a formula after
+# blanks: the string itself, by = + - @ TAB CR LF NUL (OWASP); what follows
+# , ; or " up to a line break, by = + - @ TAB NUL; what follows a TAB up to a
+# line break or TAB, by = + - @ NUL; a line, by = + - @.
+_START = re.compile(
+    rf"^(?=[{_BLANK}]*[=+\-@\t\r\n\x00])"
+    rf'|(?<=[,;"])(?=[{_INLINE_BLANK}\t]*[=+\-@\t\x00])'
+    rf"|(?<=\t)(?=[{_INLINE_BLANK}]*[=+\-@\x00])"
+    rf"|(?<=[{_BREAKS}])(?=[{_INLINE_BLANK}\t]*[=+\-@])"
+)
+# A necessary condition for _START over strings joined with "\xff" (a letter
+# that is neither blank nor separator), in two scans so that the common one
+# starts with a literal, which ``re`` finds about four times faster than a
+# class; the look-ahead skips the blank class for the usual letter or digit.
+# False alarms (a TAB after a TAB, a number literal, a "\xff" in the text)
+# are sorted out cell by cell.
+_JOIN = "\xff"
+_RISKY_START = re.compile(rf"{_JOIN}(?![0-9A-Za-z])[{_BLANK}]*[=+\-@\t\r\n\x00]")
+_RISKY_INSIDE = re.compile(
+    rf"[{_SEPARATORS}{_BREAKS}][{_INLINE_BLANK}\t]*[=+\-@\t\x00]"
+)
+_TRIGGERS = "=-+@\t\n\r\x00"
+_INSIDE_STARTS = _SEPARATORS + _BREAKS
+
+
+def _may_need_quotes(joined: str) -> bool:
+    """Whether strings joined with :data:`_JOIN`, and one in front, may
+    start a formula.
+
+    Cheap tests first, as most columns hold no trigger at all (names,
+    notes), or only ``-`` after no separator (ISO dates): ``in`` scans many
+    times faster than a regular expression.
+    """
+    for char in _TRIGGERS:
+        if char in joined:
+            break
+    else:
+        return False
+    if _RISKY_START.search(joined):
+        return True
+    for char in _INSIDE_STARTS:
+        if char in joined:
+            return _RISKY_INSIDE.search(joined) is not None
+    return False
+
+
+#: A number literal a spreadsheet reads as a number, never as a formula:
+#: ``-42``, ``+1.5e3``, ``-1,234.50``, ``-0,5``, ``-12%``, spaces around.
+_NUMBER = re.compile(
+    r" *[+-]?(?:[0-9]+(?:[.,][0-9]+)*[.,]?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?%? *"
+)
+# The end of the cell that starts after each separator or line break.
+_CELL_END = {
+    sep: re.compile(f"[{re.escape(sep)}{_BREAKS}]") for sep in _SEPARATORS + _BREAKS
+}
+_BINARY = (bytes, bytearray, memoryview)
 _TEXT = frozenset({str, type(None)})
-_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\\ud800-\udfff]")
-_FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%]')
+
+
+def _neutralise(match: re.Match[str]) -> str:
+    """``'`` at a cell start, unless the cell there is a number literal."""
+    text, start = match.string, match.start()
+    end = len(text)  # the string itself must be a number
+    if start:  # the cell ends at the same separator or a line break
+        found = _CELL_END[text[start - 1]].search(text, start)
+        if found:
+            end = found.start()
+    return "" if _NUMBER.fullmatch(text, start, end) else "'"
+
+
+def escape_text(text: str) -> str:
+    """``text`` with a ``'`` at each place a spreadsheet could start a formula.
+
+    The places are where a cell may start: the string itself, which must not
+    start with ``= + - @``, TAB, CR, LF or NUL (OWASP); what follows a
+    ``,``, ``;``, ``"`` or TAB up to a line break (a cell for a reader
+    splitting there), which must not start with ``= + - @``, TAB or NUL; and
+    each line after the first (a row for a reader that misses the quotes),
+    which must not start with ``= + - @``. Each after optional blanks:
+    spaces, controls and invisible formatting characters, which spreadsheets
+    may drop or trim; the ``'`` goes before them. A number literal at such a
+    place (``-42``, ``+1.5e3``, ``-1,234.50``) is left alone, and so is the
+    whole string if it is one. Only ever inserts ``'``.
+    """
+    if text and _may_need_quotes(_JOIN + text):  # faster than _START alone
+        return _START.sub(_neutralise, text)
+    return text
 
 
 @functools.lru_cache(maxsize=256)
@@ -57,20 +160,55 @@ def _safe_type(cls: type) -> bool:
     return issubclass(cls, (numbers.Number, datetime.date, datetime.time, type(None)))
 
 
-def _escape_text(cell: str | None) -> str | None:
-    return "'" + cell if cell and cell[0] in _TRIGGERS else cell
+@functools.lru_cache(maxsize=256)
+def _binary_type(cls: type) -> bool:
+    return issubclass(cls, _BINARY)
+
+
+def _decoded(cell: t.Any) -> t.Any:
+    """A ``bytes``-like cell as text (UTF-8, bad bytes as U+FFFD), else ``cell``."""
+    return str(cell, "utf-8", "replace") if isinstance(cell, _BINARY) else cell
 
 
 def _escape_cell(cell: t.Any) -> t.Any:
-    """``cell``, with a ``'`` in front if its text would start a formula."""
+    """``cell``, escaped by its text if it is not a number, date or ``None``."""
     if _safe_type(type(cell)):  # type: ignore[arg-type]  # types are hashable
         return cell
+    cell = _decoded(cell)
     text = cell if isinstance(cell, str) else str(cell)
-    return "'" + text if text[:1] in _TRIGGERS else cell
+    escaped = escape_text(text)
+    return cell if escaped is text else escaped
+
+
+def decode_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
+    """Write ``bytes``, ``bytearray`` and ``memoryview`` cells as UTF-8 text."""
+    if any(map(_binary_type, set(map(type, chain.from_iterable(rows))))):
+        return [tuple(map(_decoded, row)) for row in rows]
+    return rows
+
+
+@functools.lru_cache(maxsize=256)
+def _json_special(cls: type) -> bool:
+    return issubclass(cls, (datetime.date, datetime.time, *_BINARY))
+
+
+def _json_cell(cell: t.Any) -> t.Any:
+    if isinstance(cell, (datetime.date, datetime.time)):
+        return cell.isoformat()
+    return _decoded(cell)
+
+
+def json_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
+    """Dates, datetimes and times as ISO 8601 text (Flask's JSON provider
+    writes dates as HTTP dates), ``bytes``-like cells as UTF-8 text."""
+    if any(map(_json_special, set(map(type, chain.from_iterable(rows))))):
+        return [tuple(map(_json_cell, row)) for row in rows]
+    return rows
 
 
 def escape_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
-    """Apply the OWASP formula escape to the string cells of a batch of rows.
+    """Apply the OWASP formula escape (:func:`escape_text`) to the string
+    cells of a batch of rows; ``bytes`` cells are decoded first.
 
     Works column by column so that the common case costs a few C-level passes:
     a column holding only numbers, dates and ``None`` is skipped by its types,
@@ -86,27 +224,71 @@ def escape_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
         if all(map(_safe_type, types)):
             continue
         if types <= _TEXT:
-            if not _RISKY.search("\x00" + "\x00".join(filter(None, column))):
+            if not _may_need_quotes(_JOIN + _JOIN.join(filter(None, column))):
                 continue
-            columns[i] = tuple(map(_escape_text, column))
+            columns[i] = tuple(map(escape_text, column))
         else:
             columns[i] = tuple(map(_escape_cell, column))
         changed = True
     return list(zip(*columns)) if changed else rows
 
 
+# -- Content-Disposition ------------------------------------------------------------
+
+#: Bidirectional formatting characters: they reorder how a name is shown
+#: (``invoice\u202efdp.exe`` shows as ``invoiceexe.pdf``).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# What a character of the exact name must not normalise to (NFKC): C0 and C1
+# controls, DEL, path separators, line and paragraph separators, lone
+# surrogates (from request data), bidirectional formatting.
+_NAME_UNSAFE = re.compile(rf"[\x00-\x1f\x7f-\x9f/\\\u2028\u2029\ud800-\udfff{_BIDI}]")
+_FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%/]')
+_SECOND_DOT = re.compile(r"(?<=\.)\.")
+
+
+def _exact_name(filename: str) -> str:
+    """``filename`` with each character that normalises (NFKC) to something
+    unsafe replaced by ``_``, and so is each dot after a dot: ``..`` never
+    appears, whatever a client normalises (a two dot leader, fullwidth full
+    stops, a digit with a full stop before a dot)."""
+    out = []
+    dot = False  # whether the name so far ends with "." once normalised
+    for char in filename:
+        norm = char if char.isascii() else unicodedata.normalize("NFKC", char)
+        if _NAME_UNSAFE.search(norm) or ".." in norm:
+            out.append("_")
+            dot = False
+        elif dot and norm[:1] == ".":
+            out.append("_")  # a run of dots keeps its first only
+        else:
+            out.append(char)
+            if norm and unicodedata.category(norm[0])[0] not in "MC":
+                dot = norm[-1] == "."  # marks and invisible characters are skipped
+    return "".join(out)
+
+
 def content_disposition(filename: str) -> str:
     """An RFC 6266 ``attachment`` value: an ASCII ``filename`` fallback and the
     exact name as RFC 8187 ``filename*``.
 
-    Control characters and path separators become ``_``.
+    Neither carries path information or invisible characters (RFC 6266
+    §4.3): checked after Unicode normalisation (NFKD for the fallback, NFKC
+    per character for the exact name), ``/``, ``\\``, C0 and C1 controls,
+    line separators and bidirectional formatting characters become ``_``,
+    and so does every dot that follows a dot. The fallback also replaces
+    what is not printable ASCII, ``"`` and ``%``; accents are dropped.
     """
-    name = _NAME_UNSAFE.sub("_", filename)
     plain = "".join(
-        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+        c
+        for c in unicodedata.normalize("NFKD", filename)
+        if not unicodedata.combining(c)
     )
-    fallback = _FALLBACK_UNSAFE.sub("_", plain)
-    return f'attachment; filename="{fallback}"; filename*={ext_value(name)}'
+    fallback = _SECOND_DOT.sub("_", _FALLBACK_UNSAFE.sub("_", plain))
+    exact = ext_value(_exact_name(filename))
+    return f'attachment; filename="{fallback}"; filename*={exact}'
+
+
+# -- Rows to cells ----------------------------------------------------------------
 
 
 def _getter(keys: tuple[t.Any, ...], by: t.Callable[..., t.Any]) -> t.Any:
@@ -168,7 +350,9 @@ class Rows:
                     f"csv_export got a {cls.__name__} row after rows without"
                     " column names; pass columns= to name the columns"
                 )
-            found = False  # a plain sequence: written as it is
+            # A plain sequence is written as it is; another iterable (a
+            # generator, a NumPy row) is read once, into a tuple.
+            found = False if isinstance(row, Sequence) else tuple
         elif hasattr(row, "_mapping"):
             get = _getter(keys, operator.itemgetter)
             found = lambda r: get(r._mapping)  # noqa: E731
@@ -255,10 +439,15 @@ _END: t.Any = object()
 
 
 def _wants_csv() -> bool:
+    """Whether the request asks for CSV rather than JSON.
+
+    :raise BadRequest: The query string is not valid UTF-8 (raw bytes that
+        some servers pass through), as ``paginate`` answers it.
+    """
     try:
         fmt = request.args.get("format", "").lower()
-    except UnicodeDecodeError:  # a query string that is not UTF-8: no choice
-        fmt = ""
+    except UnicodeDecodeError:
+        raise BadRequest("The query string is not valid UTF-8.") from None
     if fmt in ("csv", "json"):
         return fmt == "csv"
     ranges = accept_ranges(request.headers.get("Accept", ""))
@@ -299,19 +488,29 @@ def _unpack(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, Headers | None]:
     return body, status, headers
 
 
+#: What a CSV body that failed part-way ends with: a quoted field that is
+#: never closed, which RFC 4180 parsers reject (pandas: "EOF inside string",
+#: ``csv.reader(strict=True)``: "unexpected end of data"); a lenient reader
+#: or a spreadsheet shows the message as the last cell.
+BROKEN_TAIL = "ERROR: the export failed part-way; this file is incomplete."
+
+
 def _stream(
     first: bytes,
     rows: Iterator[t.Any],
     write: t.Callable[[list[t.Any]], bytes],
     tail: bytes = b"",
+    broken: bytes = b"",
 ) -> Iterator[bytes]:
     """Yield ``first``, then ``rows`` written in batches, then ``tail``.
 
     Runs inside the request context (``stream_with_context``). An error ends
-    the stream: it is logged and re-raised, so the server drops the connection
-    instead of ending the body cleanly, and the client sees a cut download.
-    The rows' iterator is closed in any case (a generator's ``finally`` runs,
-    a database cursor is released).
+    the stream: it is logged, ``broken`` is sent so that the body cannot be
+    read as complete even without chunked framing (HTTP/1.0, where the end
+    of the connection ends the body), and the error is re-raised, so the
+    server drops the connection instead of ending the body cleanly. The
+    rows' iterator is closed in any case (a generator's ``finally`` runs, a
+    database cursor is released).
     """
     count = 1
     try:
@@ -323,11 +522,13 @@ def _stream(
             yield tail
     except Exception:
         current_app.logger.error(
-            "csv_export: the export of %s stopped after %d rows",
+            "csv_export: the export of %r stopped after %d rows",
             request.path,
             count,
             exc_info=True,
         )
+        if broken:
+            yield broken
         raise
     finally:
         close = getattr(rows, "close", None)
@@ -365,8 +566,9 @@ class CsvStep(Step):
             return response
         rows = iter(body)
         try:
+            wants_csv = not negotiate or _wants_csv()
             first = next(rows, _END)
-            if not negotiate or _wants_csv():
+            if wants_csv:
                 response, stream = self._csv(first, rows, kwargs)
             else:
                 response, stream = self._json(first, rows)
@@ -381,9 +583,26 @@ class CsvStep(Step):
             if close is not None:
                 close()
             raise
-        # Last, once nothing can fail: stream_with_context enters a copy of the
-        # request context right away, which only the response's close leaves.
-        response.response = stream_with_context(stream)
+        response.response = stream
+        held = [response]
+
+        def keep_context(sent: Response) -> Response:
+            # The body is read inside the request context (stream_with_context),
+            # entered here, in an after-request hook: it runs in the request's
+            # own context, while the step of an async view runs in a copy of it,
+            # where Flask < 3.1.2 would enter it so that leaving it fails
+            # (pallets/flask#5774). Only the response sent gets it: when a
+            # decorator above raised, an error response goes out instead, and
+            # this one is closed now (its rows too) instead of keeping the
+            # context entered until the garbage collector finds it.
+            ours = held.pop()  # the request context keeps this hook, not ours
+            if sent.response is stream:
+                sent.response = stream_with_context(stream)
+            elif sent is not ours:
+                ours.close()
+            return sent
+
+        after_this_request(keep_context)
         close = getattr(rows, "close", None)
         if close is not None:  # also when the body is never read (HEAD)
             response.call_on_close(close)
@@ -393,14 +612,15 @@ class CsvStep(Step):
         self, first: t.Any, rows: Iterator[t.Any], kwargs: dict[str, t.Any]
     ) -> tuple[Response, Iterator[bytes]]:
         export = self.export
-        filename = export.filename
-        if callable(filename):
-            filename = filename(**kwargs)
+        disposition = export.disposition
+        if callable(export.filename):
+            filename = export.filename(**kwargs)
             if filename is not None and not isinstance(filename, str):
                 raise TypeError(
                     "csv_export filename callable must return a str or None,"
                     f" got {filename!r}"
                 )
+            disposition = content_disposition(filename) if filename else None
         keys, labels = export.keys, export.labels
         if keys is None and first is not _END:
             keys = labels = row_keys(first)
@@ -411,7 +631,7 @@ class CsvStep(Step):
 
         def write(batch: list[t.Any]) -> bytes:
             cells = convert.batch(batch)
-            writer.writerows(escape_rows(cells) if escape else cells)
+            writer.writerows(escape_rows(cells) if escape else decode_rows(cells))
             text = buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -427,9 +647,10 @@ class CsvStep(Step):
             content_type="text/csv; charset=utf-8; header="
             + ("present" if has_header else "absent"),
         )
-        if filename:
-            response.headers["Content-Disposition"] = content_disposition(filename)
-        return response, _stream(head, rows, write)
+        if disposition:
+            response.headers["Content-Disposition"] = disposition
+        broken = (writer.dialect.quotechar or '"') + BROKEN_TAIL
+        return response, _stream(head, rows, write, broken=broken.encode())
 
     def _json(
         self, first: t.Any, rows: Iterator[t.Any]
@@ -438,12 +659,17 @@ class CsvStep(Step):
         if keys is None and first is not _END:
             keys = row_keys(first)
         convert = Rows(keys)
-        dumps = current_app.json.dumps
+        provider = current_app.json
+        dumps: t.Callable[[t.Any], str] = provider.dumps
+        if isinstance(provider, DefaultJSONProvider):  # objects in column order
+            dumps = functools.partial(provider.dumps, sort_keys=False)
 
         def write(batch: list[t.Any]) -> bytes:
-            cells = convert.batch(batch)
-            items = (dict(zip(keys, c)) for c in cells) if keys else map(list, cells)
-            return ("," + ",".join(map(dumps, items))).encode()
+            cells = json_rows(convert.batch(batch))
+            items = (
+                [dict(zip(keys, c)) for c in cells] if keys else list(map(list, cells))
+            )
+            return ("," + dumps(items).strip()[1:-1]).encode()
 
         head = b"[" + (write([first])[1:] if first is not _END else b"")
         response = current_app.response_class(
@@ -469,6 +695,12 @@ class CsvExport(ResponseDecorator):
     ) -> None:
         self.keys, self.labels = check_columns(columns)
         self.filename = check_filename(filename)
+        #: The ``Content-Disposition`` of a fixed file name.
+        self.disposition = (
+            content_disposition(self.filename)
+            if isinstance(self.filename, str)
+            else None
+        )
         self.header = check_bool("header", header)
         self.dialect = None if dialect is None else check_dialect("dialect", dialect)
         self.bom = None if bom is None else check_bool("bom", bom)
@@ -557,9 +789,11 @@ def csv_export(
     The first row is read before the response starts, so an error there is
     an ordinary error response; the rest is written in batches of
     :data:`BATCH_ROWS` rows as the client reads, inside the request context.
-    A later error is logged and cuts the download off. ``None`` is an empty
-    cell; other values are written with ``str`` (floats exactly, dates in
-    ISO 8601). A row lacking a column's key gives an empty cell.
+    A later error is logged and cuts the download off, the body ending in a
+    quoted field that never closes (``BROKEN_TAIL``), which RFC 4180
+    parsers reject, also over HTTP/1.0. ``None`` is an empty cell; ``bytes`` are
+    decoded as UTF-8; other values are written with ``str`` (floats exactly,
+    dates in ISO 8601). A row lacking a column's key gives an empty cell.
 
     Also usable bare, as ``@csv_export``.
 
@@ -576,12 +810,16 @@ def csv_export(
         ``RESPKIT_CSV_DIALECT`` (``"excel"``: commas, ``\\r\\n``).
     :param bom: Start with a UTF-8 byte order mark, which Excel needs to read
         UTF-8; defaults to ``RESPKIT_CSV_BOM`` (``False``).
-    :param escape_formulas: Put ``'`` before string cells starting with
-        ``= + - @``, tab, CR or LF (OWASP CSV injection); numbers are never
-        changed. Defaults to ``RESPKIT_CSV_ESCAPE_FORMULAS`` (``True``).
+    :param escape_formulas: Put ``'`` wherever a string cell, or a part of
+        it a spreadsheet could read as a cell, starts a formula (OWASP CSV
+        injection; see ``flask_respkit.export.escape_text``); numbers, and
+        strings that are number literals, are never changed. Defaults to
+        ``RESPKIT_CSV_ESCAPE_FORMULAS`` (``True``).
     :param negotiate: Send CSV only when the client's ``Accept`` prefers
         ``text/csv`` or the query has ``?format=csv``, else the rows as a JSON
-        array (``?format=json`` forces it); always adds ``Vary: Accept``.
+        array (``?format=json`` forces it) in the order of the columns, dates
+        in ISO 8601; always adds ``Vary: Accept``. A query string that is not
+        UTF-8 is a 400 :exc:`~werkzeug.exceptions.BadRequest`.
     :raise TypeError: An option has the wrong type (the message names it).
     :raise ValueError: An option has a bad value.
 

