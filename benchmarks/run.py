@@ -28,6 +28,7 @@ ORDER = (
     "bench_cors",
     "bench_auth",
     "bench_links",
+    "bench_cursor",
     "bench_stacked",
     "bench_csv",
 )

@@ -229,9 +229,10 @@ def _decode(item: object) -> t.Any:
 
 
 class Cursors:
-    """Cursor tokens of one ordering in one app: URL-safe, opaque and signed
-    with the app's ``SECRET_KEY`` (itsdangerous), so a client can neither read
-    nor forge one; a cursor of another app, or of another ordering, is
+    """Cursor tokens of one ordering in one app: URL-safe, opaque to clients
+    and signed with the app's ``SECRET_KEY`` (itsdangerous), so a client can
+    neither alter nor forge one (signed, not encrypted: the key values can be
+    decoded from it); a cursor of another app, or of another ordering, is
     refused.
 
     :param secret_key: The app's ``SECRET_KEY``, or a list of keys, the

@@ -5,25 +5,40 @@ Run it with ``python examples/pagination/app.py`` and try::
     curl -i 'http://127.0.0.1:5000/books?per_page=5'
     curl -i 'http://127.0.0.1:5000/books?author=Austen&page=2&per_page=2'
     curl -i 'http://127.0.0.1:5000/books/feed?per_page=50'
+    curl -i 'http://127.0.0.1:5000/books/by-author?per_page=5'
     curl -i 'http://127.0.0.1:5000/books?page=abc'
 
 ``/books`` counts the matching rows, so it sends ``X-Total-Count`` and a
 ``last`` link; ``/books/feed`` skips the count (as you would on a large table)
-and tells the kit whether a next page exists by reading one row more.
+and tells the kit whether a next page exists by reading one row more. Both use
+``page`` numbers and ``OFFSET``.
+
+``/books/by-author`` pages by cursor instead (keyset pagination, for large or
+live tables): sorted by author, newest book first within an author, through
+SQLAlchemy and ``flask_respkit.sqlalchemy.fetch_page``
+(``pip install flask-respkit[sqlalchemy]``). Its ``next`` link carries an
+opaque ``cursor`` signed with ``SECRET_KEY``; a page deep in the table costs
+what the first page costs, and books added or removed while a client walks
+the pages shift nothing.
 
 Set ``BOOKS_DB`` to a file path to keep the database in a file, ``PORT`` to
-change the port, and ``BOOKS`` to change how many books are made at start-up.
+change the port, ``BOOKS`` to change how many books are made at start-up, and
+``SECRET_KEY`` to keep cursors valid across restarts.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import typing as t
 
+import sqlalchemy as sa
 from flask import Flask, g, request
+from sqlalchemy.orm import Session
 
 from flask_respkit import Link, Pagination, RespKit, link_header, paginate
+from flask_respkit.sqlalchemy import fetch_page
 
 AUTHORS = ["Austen", "Borges", "Calvino", "Dickens", "Eco", "Ferrante"]
 
@@ -32,6 +47,9 @@ app.config.update(
     DATABASE=os.environ.get("BOOKS_DB", "file:books?mode=memory&cache=shared"),
     RESPKIT_PER_PAGE=10,
     RESPKIT_MAX_PER_PAGE=50,
+    # Signs the cursors. A random key makes every restart invalidate them (a
+    # client then gets a 400 and starts again from the first page).
+    SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
 )
 RespKit(app)
 
@@ -50,6 +68,9 @@ def create_books(count: int) -> sqlite3.Connection:
             "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
             " author TEXT NOT NULL)"
         )
+        # The index of the cursor's keys, in its directions: every cursor
+        # page is one range read of it.
+        keeper.execute("CREATE INDEX books_author_id ON books (author, id DESC)")
         keeper.executemany(
             "INSERT INTO books (id, title, author) VALUES (?, ?, ?)",
             ((i, f"Book {i}", AUTHORS[i % len(AUTHORS)]) for i in range(1, count + 1)),
@@ -110,6 +131,29 @@ def book_feed(pagination: Pagination) -> list[dict[str, t.Any]]:
         {"id": i, "title": title, "author": a}
         for i, title, a in rows[: pagination.limit]
     ]
+
+
+# The same table through SQLAlchemy, for the cursor endpoint.
+engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.NullPool)
+books = sa.Table(
+    "books",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("author", sa.String, nullable=False),
+)
+
+
+@app.get("/books/by-author")
+@paginate(cursor=("author", "-id"))
+def books_by_author(pagination: Pagination) -> list[dict[str, t.Any]]:
+    statement = sa.select(books)
+    author = request.args.get("author")
+    if author:
+        statement = statement.where(books.c.author == author)
+    with Session(engine) as session:
+        rows = fetch_page(session, statement, pagination)
+    return [dict(row._mapping) for row in rows]
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from ._live import free_port, run_example
 pytestmark = pytest.mark.live
 
 ITEMS = [{"id": i, "name": f"item {i}"} for i in range(1, 248)]
+#: The example's authors, in the order it gives them to books.
+AUTHORS = ["Austen", "Borges", "Calvino", "Dickens", "Eco", "Ferrante"]
 
 
 @pytest.fixture
@@ -145,3 +147,44 @@ def test_example_with_curl(example: str) -> None:
     assert f'<{example}/books?page=2&per_page=50>; rel="prev"' in link
     assert "X-Total-Count: 137" in head
     assert 'rel="next"' not in link
+
+
+def test_example_walks_by_cursor_in_the_keys_order(example: str) -> None:
+    with requests.Session() as s:
+        books, pages = walk(
+            example + "/books/by-author?per_page=20", lambda u: s.get(u, timeout=5)
+        )
+        first = s.get(example + "/books/by-author?per_page=20", timeout=5)
+    expected = sorted(
+        (
+            {"id": i, "title": f"Book {i}", "author": AUTHORS[i % 6]}
+            for i in range(1, 138)
+        ),
+        key=lambda b: (b["author"], -b["id"]),
+    )
+    assert books == expected
+    assert pages == 7
+    # Cursor pages never count: no total, no last page; next carries a cursor.
+    assert "X-Total-Count" not in first.headers
+    assert set(first.links) == {"first", "next"}
+    assert first.links["first"]["url"] == example + "/books/by-author?per_page=20"
+    assert first.links["next"]["url"].startswith(
+        example + "/books/by-author?per_page=20&cursor="
+    )
+
+
+def test_example_cursor_keeps_the_filter_and_refuses_a_tampered_cursor(
+    example: str,
+) -> None:
+    with requests.Session() as s:
+        books, _ = walk(
+            example + "/books/by-author?author=Eco&per_page=4",
+            lambda u: s.get(u, timeout=5),
+        )
+        first = s.get(example + "/books/by-author?per_page=4", timeout=5)
+        token = first.links["next"]["url"].rsplit("cursor=", 1)[1]
+        forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        r = s.get(example + f"/books/by-author?cursor={forged}", timeout=5)
+    assert [b["id"] for b in books] == [i for i in range(137, 0, -1) if i % 6 == 4]
+    assert r.status_code == 400
+    assert "cursor" in r.text
