@@ -309,7 +309,7 @@ class _ChallengeStep(Step):
 
     errors = True
 
-    def __init__(self, app: Flask, challenge: Challenge) -> None:
+    def __init__(self, challenge: Challenge) -> None:
         self.value, self.scheme = str(challenge), challenge.scheme.lower()
         self.pair = ((self.value, self.scheme),)
 
@@ -337,7 +337,7 @@ class _GuardStep(_ChallengeStep):
     """An :func:`auth_challenge` with ``verify``: the guard runs before the view."""
 
     def __init__(self, app: Flask, challenge: Challenge, verify: Verify) -> None:
-        super().__init__(app, challenge)
+        super().__init__(challenge)
         # An ``async def`` verify is awaited on an async view, and run through
         # Flask's async support (``flask[async]``) on a sync one; its coroutine
         # object must never be taken as a truthy answer.
@@ -345,7 +345,6 @@ class _GuardStep(_ChallengeStep):
         self.verify = verify
         if self.verify_async is not None:
             self.verify = app.ensure_sync(self.verify_async)
-        self.app = app
         self.bodies = Bodies(app, MESSAGE)
         self.handled = _handles_401(app)
 
@@ -354,7 +353,7 @@ class _GuardStep(_ChallengeStep):
         if is_preflight(req):
             # No cors on the view (it would have answered): never challenge a
             # preflight, never run the view for it.
-            return default_options_response(self.app)
+            return default_options_response(current_app._get_current_object())  # type: ignore[attr-defined]
         ok = self.verify(read_authorization(req))
         if inspect.isawaitable(ok):
             getattr(ok, "close", lambda: None)()
@@ -369,7 +368,7 @@ class _GuardStep(_ChallengeStep):
             return self.before(kwargs)
         req = request._get_current_object()  # type: ignore[attr-defined]
         if is_preflight(req):
-            return default_options_response(self.app)
+            return default_options_response(current_app._get_current_object())  # type: ignore[attr-defined]
         ok = await self.verify_async(read_authorization(req))
         return None if ok else self.deny(req)
 
@@ -409,7 +408,7 @@ class _AuthChallenge(ResponseDecorator):
         realm = settings["RESPKIT_AUTH_REALM"] if self.realm is None else self.realm
         challenge = default_challenge(scheme, realm, dict(self.params))
         if self.verify is None:
-            return _ChallengeStep(app, challenge)
+            return _ChallengeStep(challenge)
         return _GuardStep(app, challenge, self.verify)
 
     def __repr__(self) -> str:
@@ -440,8 +439,8 @@ def auth_challenge(
     With ``verify``, it is called before the view with
     :func:`read_authorization` (werkzeug's ``Authorization``, or ``None``
     when the header is absent or malformed). A falsy result answers 401 with
-    the challenges of this decorator and of the ``auth_challenge`` decorators
-    below it, and a body: ``{"message": "Authentication required."}`` when
+    the challenges of every ``auth_challenge`` decorator on the view, and a
+    body: ``{"message": "Authentication required."}`` when
     the client's ``Accept`` prefers JSON, plain text otherwise (an app error
     handler for 401 replaces it). ``verify`` may raise
     :exc:`~werkzeug.exceptions.Forbidden` for 403. A CORS preflight is never

@@ -28,15 +28,14 @@ import types
 import typing as t
 import weakref
 
-from flask import Flask, Response, after_this_request, current_app, g, request
+from flask import Flask, Response, after_this_request, current_app, request
+
+# The current app context, public in every supported Flask; Flask 3.2 passes
+# it to dispatch methods such as make_default_options_response.
+from flask.globals import app_ctx
 
 from ._http import check_bool, is_preflight
 from .settings import settings_for
-
-try:  # Flask >= 3.2 passes the (merged) app context to dispatch methods
-    from flask.globals import app_ctx
-except ImportError:  # pragma: no cover - every Flask since 2.2 has it
-    app_ctx = None  # type: ignore[assignment]
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Mapping
@@ -179,7 +178,7 @@ class ResponseDecorator:
 
     def identity(self) -> t.Hashable:
         """The options that make two decorators equal; equal ones stacked on one
-        view apply once. The default is the object itself."""
+        view apply once. The default is the object's identity (``id``)."""
         return id(self)
 
     def __eq__(self, other: object) -> bool:
@@ -400,24 +399,36 @@ class OptionsRoutedView:
 
 # -- The chain of a view and its plan per app ----------------------------------
 
-#: ``g`` key: the decorators whose error edits are pending on this request's
-#: response (the view raised). An error handler decorated with an equal
-#: decorator leaves its edit to them, so that it is applied once.
-_PENDING = "_respkit_pending_errors"
+#: ``request.environ`` key: the decorators whose error edits are pending on
+#: this request's response (the view raised). An error handler decorated with
+#: an equal decorator leaves its edit to them, so that it is applied once.
+_PENDING = "flask_respkit.pending_errors"
+
+#: An edit and whether it takes the view's keyword arguments too.
+_Edit = tuple[t.Callable[..., Response], bool]
 
 
 class Plan:
-    """A view's chain resolved for one app: what each request runs.
+    """A view's chain resolved for one app: what each request runs. It keeps
+    no reference to the app (the caches keyed by the app are weak).
 
-    :param app: The app.
     :param pairs: ``(decorator, step)`` of the chain, innermost first.
+    :param below: ``(decorator, step)`` of the error-reaching steps of kit
+        wrappers further in (behind a decorator that is not the kit's): an
+        early answer here, or an exception before the view is called, never
+        reaches them, so this plan applies their error edits too.
+    :param answers_options: Whether the chain's ``OPTIONS`` step answers
+        (not for an error handler's call).
     """
 
     def __init__(
-        self, app: Flask, pairs: tuple[tuple[ResponseDecorator, Step], ...]
+        self,
+        pairs: tuple[tuple[ResponseDecorator, Step], ...],
+        below: tuple[tuple[ResponseDecorator, Step], ...] = (),
+        answers_options: bool = True,
     ) -> None:
-        self.app = app
         self.pairs = pairs
+        self.below = below
         steps = [step for _, step in pairs]
         #: ``before`` hooks, outermost first (and their async forms).
         self.befores = tuple(
@@ -436,145 +447,175 @@ class Plan:
         #: see the view's own value (the outermost of them), else the
         #: innermost one offering a conversion, else ``make_response``.
         self.converter = firm[-1] if firm else converters[0] if converters else None
-        self.make_response = app.make_response
         #: Edits of the response, innermost first (the converter's own edit
-        #: is part of its conversion); the error edits likewise.
+        #: is part of its conversion).
         self.afters = _edits([s for s in steps if s is not self.converter], "after")
-        error_steps = [s for s in steps if s.errors]
-        self.error_afters = _edits(error_steps, "apply")
-        self.error_decorators = tuple(d for d, s in pairs if s.errors)
-        #: The step answering ``OPTIONS`` (CORS), the innermost one.
-        self.options_step = next((s for d, s in pairs if d.receives_options), None)
+        #: Error edits when the view raised, and when the chain answered or
+        #: raised before calling it (then those of the wrappers further in too).
+        errors = tuple((d, s) for d, s in pairs if s.errors)
+        self.error_afters = _edits([s for _, s in errors], "apply")
+        self.early_error_afters = _edits([s for _, s in (*below, *errors)], "apply")
+        self.error_decorators = tuple(d for d, _ in errors)
+        self.early_error_decorators = tuple(d for d, _ in (*below, *errors))
+        #: The step answering ``OPTIONS`` (CORS): the outermost, as
+        #: :func:`~flask_respkit.cross_origin.cors_policy_of` finds it.
+        self.options_step = (
+            next((s for d, s in reversed(pairs) if d.receives_options), None)
+            if answers_options
+            else None
+        )
         #: Per HTTP method, this plan without what the ``MethodView``
-        #: method's own kit decorators already do (see :meth:`Chain.plan`).
+        #: method's own kit decorators already do (see :meth:`Chain._resolve`).
         self.by_method: dict[str, Plan] | None = None
         self._for_handler: dict[tuple[int, ...], Plan] = {}
 
-    def without(self, decorators: t.Collection[ResponseDecorator]) -> Plan:
+    def without(
+        self, decorators: t.Collection[ResponseDecorator], answers_options: bool = True
+    ) -> Plan:
         """This plan without the steps of ``decorators``."""
-        return Plan(self.app, tuple(p for p in self.pairs if p[0] not in decorators))
+        pairs = tuple(p for p in self.pairs if p[0] not in decorators)
+        return Plan(pairs, self.below, answers_options)
 
-    def _apply_errors(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
-        for edit in self.error_afters:
-            response = edit(response, kwargs)
-        return response
-
-    def _failed(self, kwargs: dict[str, t.Any]) -> None:
+    def _failed(self, kwargs: dict[str, t.Any], early: bool = False) -> None:
         """Have the error edits reach the error response Flask will build."""
-        if not self.error_afters:
+        edits = self.early_error_afters if early else self.error_afters
+        if not edits:
             return
-        setattr(g, _PENDING, (*g.get(_PENDING, ()), *self.error_decorators))
+        environ = request.environ
+        decorators = self.early_error_decorators if early else self.error_decorators
+        environ[_PENDING] = (*environ.get(_PENDING, ()), *decorators)
 
         def apply_errors(response: Response) -> Response:
-            return self._apply_errors(response, kwargs)
+            return _apply(edits, response, kwargs)
 
         after_this_request(apply_errors)
 
     def _variant(self, args: tuple[t.Any, ...]) -> Plan:
         """The plan for an error handler's call, or a ``MethodView``'s method."""
         if args and isinstance(args[0], BaseException):
-            pending = g.get(_PENDING)
-            if not pending:
-                return self
+            # An error handler: it answers no OPTIONS of its own, and leaves
+            # to the raising view's pending error edits what they do.
+            pending = request.environ.get(_PENDING, ())
             key = tuple(map(id, pending))
             found = self._for_handler.get(key)
             if found is None:
-                found = self._for_handler[key] = self.without(pending)
+                found = self._for_handler[key] = self.without(pending, False)
             return found
         if self.by_method:
             return self.by_method.get(request.method, self)
         return self
 
-    def _options(self) -> Response | None:
+    def _options(self, app: Flask, req: Request) -> Response | None:
         """Answer an ``OPTIONS`` request with the step that receives them: its
         own answer (a preflight), else Flask's automatic one through its
         :meth:`~Step.apply`, unless the view handles ``OPTIONS`` itself."""
-        req = request._get_current_object()  # type: ignore[attr-defined]
-        if req.method != "OPTIONS":
-            return None
         step = t.cast(Step, self.options_step)
-        answer = step.options(req, self.app)
-        if answer is None and not view_handles_options(self.app, req):
-            answer = step.apply(default_options_response(self.app))
+        answer = step.options(req, app)
+        if answer is None and not view_handles_options(app, req):
+            answer = step.apply(default_options_response(app))
         return answer
 
-    def _finish(self, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
+    def _finish(self, app: Flask, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         """The view's return value converted, then edited innermost first."""
         for observe in self.observers:
             observe(rv, kwargs)
         converter = self.converter
         if converter is None:
-            response = self.make_response(rv)
+            response = app.make_response(rv)
         else:
             response = converter.convert(rv, kwargs)
-        for edit in self.afters:
-            response = edit(response, kwargs)
-        return response
+        return _apply(self.afters, response, kwargs)
 
     def run(
-        self, view: t.Callable[..., t.Any], args: tuple[t.Any, ...], kwargs: t.Any
+        self,
+        app: Flask,
+        view: t.Callable[..., t.Any],
+        args: tuple[t.Any, ...],
+        kwargs: t.Any,
     ) -> Response:
         """Run one request of a sync view."""
         plan = self._variant(args) if args or self.by_method else self
         if plan.options_step is not None:
-            answer = plan._options()
-            if answer is not None:
-                return answer
+            req = request._get_current_object()  # type: ignore[attr-defined]
+            if req.method == "OPTIONS":
+                answer = plan._options(app, req)
+                if answer is not None:
+                    return answer
         try:
             for before in plan.befores:
                 early = before(kwargs)
                 if early is not None:
-                    return plan._apply_errors(early, kwargs)
-            return plan._finish(view(*args, **kwargs), kwargs)
+                    return _apply(plan.early_error_afters, early, kwargs)
+        except Exception:
+            plan._failed(kwargs, early=True)
+            raise
+        try:
+            return plan._finish(app, view(*args, **kwargs), kwargs)
         except Exception:
             plan._failed(kwargs)
             raise
 
     async def run_async(
-        self, view: t.Callable[..., t.Any], args: tuple[t.Any, ...], kwargs: t.Any
+        self,
+        app: Flask,
+        view: t.Callable[..., t.Any],
+        args: tuple[t.Any, ...],
+        kwargs: t.Any,
     ) -> Response:
         """Run one request of an ``async def`` view, in its event loop."""
         plan = self._variant(args) if args or self.by_method else self
         if plan.options_step is not None:
-            answer = plan._options()
-            if answer is not None:
-                return answer
+            req = request._get_current_object()  # type: ignore[attr-defined]
+            if req.method == "OPTIONS":
+                answer = plan._options(app, req)
+                if answer is not None:
+                    return answer
         try:
             for before in plan.befores_async:
                 early = await before(kwargs)
                 if early is not None:
-                    return plan._apply_errors(early, kwargs)
-            return plan._finish(await view(*args, **kwargs), kwargs)
+                    return _apply(plan.early_error_afters, early, kwargs)
+        except Exception:
+            plan._failed(kwargs, early=True)
+            raise
+        try:
+            return plan._finish(app, await view(*args, **kwargs), kwargs)
         except Exception:
             plan._failed(kwargs)
             raise
 
 
-def _edits(steps: list[Step], hook: str) -> tuple[Edit, ...]:
-    """The ``after`` (or ``apply``) edits of ``steps`` as ``(response, kwargs)``
-    callables, innermost first. Steps sharing a :meth:`~Step.combine` that
-    combines them give one edit, where the innermost of them stood."""
-    edits: list[Edit] = []
+def _apply(
+    edits: tuple[_Edit, ...], response: Response, kwargs: dict[str, t.Any]
+) -> Response:
+    for edit, with_kwargs in edits:
+        response = edit(response, kwargs) if with_kwargs else edit(response)
+    return response
+
+
+def _edits(steps: list[Step], hook: str) -> tuple[_Edit, ...]:
+    """The ``after`` (or ``apply``) edits of ``steps``, innermost first. Steps
+    of classes that :meth:`~Step.combine` their edits give one edit, where the
+    innermost of them stood."""
+    edits: list[_Edit] = []
     combined: set[object] = set()
     for step in steps:
-        key = type(step).combine.__func__  # type: ignore[attr-defined]
+        cls = type(step)
+        key = cls.combine.__func__  # type: ignore[attr-defined]
         if key in combined:
             continue
-        peers = tuple(s for s in steps if type(s).combine.__func__ is key)  # type: ignore[attr-defined]
-        edit = type(step).combine(peers) if len(peers) > 1 else None
-        if edit is not None:
-            combined.add(key)
-            edits.append(edit)
-        elif hook == "after" and _overrides(step, "after"):
-            edits.append(step.after)
+        if key is not Step.combine.__func__:  # type: ignore[attr-defined]
+            peers = tuple(s for s in steps if type(s).combine.__func__ is key)  # type: ignore[attr-defined]
+            edit = cls.combine(peers) if len(peers) > 1 else None
+            if edit is not None:
+                combined.add(key)
+                edits.append((edit, True))
+                continue
+        if hook == "after" and _overrides(step, "after"):
+            edits.append((step.after, True))
         elif _overrides(step, "apply"):
-            edits.append(_apply_edit(step))
+            edits.append((step.apply, False))
     return tuple(edits)
-
-
-def _apply_edit(step: Step) -> Edit:
-    apply = step.apply
-    return lambda response, kwargs: apply(response)
 
 
 class Chain:
@@ -624,13 +665,26 @@ class Chain:
         return plan
 
     def _resolve(self, app: Flask) -> Plan:
-        plan = Plan(app, tuple((d, d.step_for(app)) for d in self.decorators))
+        below = tuple((d, d.step_for(app)) for d in self.below)
+        plan = Plan(
+            tuple((d, d.step_for(app)) for d in self.decorators),
+            tuple((d, s) for d, s in below if s.errors),
+        )
         # The same decorator on a MethodView and on its method applies once:
         # for that HTTP method, the view's plan leaves it to the method's.
+        # ``as_view`` sets ``view_class`` on the outermost decorated function,
+        # which may be a decorator's that is not the kit's.
         view_class = getattr(self.wrapper, "view_class", None)
+        if view_class is None and request:
+            outer = app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
+            if _wraps(outer, self.wrapper):
+                view_class = getattr(outer, "view_class", None)
         if view_class is not None:
             by_method = {}
-            for method in getattr(view_class, "methods", None) or ():
+            methods = set(getattr(view_class, "methods", None) or ())
+            if "GET" in methods and not hasattr(view_class, "head"):
+                methods.add("HEAD")  # Flask routes HEAD to get
+            for method in methods:
                 handler = getattr(view_class, method.lower(), None)
                 if handler is None and method == "HEAD":
                     handler = getattr(view_class, "get", None)
@@ -651,7 +705,7 @@ class Chain:
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
                 if options_below and _answered_below(app):
                     return await view(*args, **kwargs)  # type: ignore[no-any-return]
-                return await plan(app).run_async(view, args, kwargs)
+                return await plan(app).run_async(app, view, args, kwargs)
 
         else:
 
@@ -659,7 +713,7 @@ class Chain:
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
                 if options_below and _answered_below(app):
                     return view(*args, **kwargs)  # type: ignore[no-any-return]
-                return plan(app).run(view, args, kwargs)
+                return plan(app).run(app, view, args, kwargs)
 
         functools.update_wrapper(wrapper, view)
         wrapper.__respkit__ = self
@@ -673,6 +727,17 @@ class Chain:
             else:
                 wrapper = OptionsRoutedView(wrapper)
         return t.cast("Callable[..., t.Any]", wrapper)
+
+
+def _wraps(outer: object, inner: object) -> bool:
+    """Whether ``outer`` is ``inner``, or wraps it (``__wrapped__``)."""
+    for _ in range(32):
+        if outer is inner:
+            return True
+        outer = getattr(outer, "__wrapped__", None)
+        if outer is None:
+            return False
+    return False
 
 
 def decorators_of(view: object) -> tuple[ResponseDecorator, ...]:

@@ -25,7 +25,7 @@ from .core import (
     Step,
     decorators_of,
 )
-from .settings import ORIGIN, Origins, check_cors_options, cors_defaults
+from .settings import DEFAULTS, ORIGIN, Origins, check_cors_options, cors_defaults
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask.blueprints import BlueprintSetupState
@@ -109,8 +109,9 @@ class Grant(t.NamedTuple):
 
 class Policy(Step):
     """A resolved CORS policy: what one :func:`cors` (or one
-    ``RESPKIT_CORS_RESOURCES`` entry) does in one app. Immutable after
-    construction and shared by all requests.
+    ``RESPKIT_CORS_RESOURCES`` entry) does in one app. Read-only after
+    construction (but for a cache of ``Allow-Methods`` values per rule) and
+    shared by all requests.
 
     :param options: Every option of :func:`cors`, validated.
     :raise ValueError: ``allow_credentials`` with ``origins="*"``.
@@ -332,9 +333,9 @@ def cors_policy_of(app: Flask, endpoint: str | None) -> Policy | None:
     if table:
         name = endpoint.rpartition(".")[0]
         while name:  # "outer.inner" belongs to "outer.inner", then "outer"
-            decorator = table.get(name)
-            if decorator is not None:
-                return t.cast(Policy, decorator.step_for(app))
+            given = table.get(name)
+            if given is not None:
+                return t.cast(Policy, given.decorator.step_for(app))
             name = name.rpartition(".")[0]
     return None
 
@@ -380,18 +381,7 @@ class _Cors(ResponseDecorator):
 
 
 #: The built-in defaults of every option, validated.
-_BUILTIN = check_cors_options(
-    "cors()",
-    {
-        "origins": "*",
-        "methods": None,
-        "allow_headers": "*",
-        "expose_headers": None,
-        "allow_credentials": False,
-        "max_age": None,
-        "allow_private_network": False,
-    },
-)
+_BUILTIN = cors_defaults(DEFAULTS)
 
 
 def cors(
@@ -460,8 +450,9 @@ def cors(
 # -- CORS beyond one view --------------------------------------------------------
 
 #: Per app: the dotted names blueprints given :func:`cors` are registered
-#: under, and their decorator. The nearest in ``request.blueprints`` decides.
-_BLUEPRINTS: weakref.WeakKeyDictionary[Flask, dict[str, _Cors]] = (
+#: under, and what they were given. The nearest in ``request.blueprints``
+#: decides.
+_BLUEPRINTS: weakref.WeakKeyDictionary[Flask, dict[str, _BlueprintCors]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -509,7 +500,7 @@ class _BlueprintCors:
     def registered(self, state: BlueprintSetupState) -> None:
         name = f"{state.name_prefix}.{state.name}".lstrip(".")
         app = t.cast(Flask, state.app)
-        _BLUEPRINTS.setdefault(app, {})[name] = self.decorator
+        _BLUEPRINTS.setdefault(app, {})[name] = self
 
     def _policy(self) -> Policy | None:
         """This blueprint's policy if it decides for the current request."""
@@ -517,7 +508,7 @@ class _BlueprintCors:
         table = _BLUEPRINTS.get(app, {})
         req = request._get_current_object()  # type: ignore[attr-defined]
         nearest = next((table[n] for n in req.blueprints if n in table), None)
-        if nearest is not self.decorator or self.own_policy(app, req.endpoint):
+        if nearest is not self or self.own_policy(app, req.endpoint):
             return None
         return t.cast(Policy, self.decorator.step_for(app))
 

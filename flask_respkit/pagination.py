@@ -39,11 +39,12 @@ CURSOR_SALT = "flask-respkit.cursor"
 
 #: Key value types a cursor carries, each with its tag and its text form.
 _ENCODERS: tuple[tuple[type, str, t.Callable[[t.Any], str]], ...] = (
+    # The base types' own methods: a str or int Enum gives its value.
     (bool, "b", lambda v: "1" if v else "0"),
-    (int, "i", str),
-    (float, "f", repr),
+    (int, "i", int.__repr__),
+    (float, "f", float.__repr__),
     (decimal.Decimal, "d", str),
-    (str, "s", str),
+    (str, "s", str.__str__),
     (uuid.UUID, "u", lambda v: v.hex),
     (datetime.datetime, "T", lambda v: v.isoformat()),
     (datetime.date, "D", lambda v: v.isoformat()),
@@ -255,7 +256,14 @@ class Cursors:
         :raise TypeError: A value has a type a cursor cannot carry.
         """
         keys = [key for key, _ in self.order]
-        return self.serializer.dumps([_encode(k, v) for k, v in zip(keys, values)])
+        token = self.serializer.dumps([_encode(k, v) for k, v in zip(keys, values)])
+        if len(token) > MAX_CURSOR_LENGTH:
+            raise ValueError(
+                f"paginate(cursor=...): the key values {values!r} make a cursor of"
+                f" {len(token)} characters, over {MAX_CURSOR_LENGTH}; page by"
+                " shorter keys"
+            )
+        return token
 
     def loads(self, token: str) -> tuple[t.Any, ...]:
         """The key values of ``token``, each of the type it was made of.
@@ -421,7 +429,14 @@ class _CursorStep(_PaginateStep):
         p: Pagination = kwargs["pagination"]
         rows = rv[0] if isinstance(rv, tuple) and rv else rv
         if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
-            return  # a generator, a Response...: the view sets next_after
+            if p.next_after is None and p.has_next is not False:
+                raise TypeError(
+                    "paginate(cursor=...) reads the key values of the last row"
+                    " from a list (or tuple) of rows the view returns, got"
+                    f" {type(rows).__name__}; set pagination.next_after (or"
+                    " has_next = False) in the view"
+                )
+            return
         if p.has_next is None:
             p.has_next = len(rows) >= p.per_page
         if p.next_after is None and rows:

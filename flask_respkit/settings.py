@@ -33,8 +33,6 @@ from ._http import (
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask
 
-    from .extension import RespKit
-
 #: A serialized origin ``scheme://host[:port]`` (RFC 6454 §6.2).
 ORIGIN = re.compile(
     r"([a-z][a-z0-9+.\-]*)://(\[[0-9a-f:.]+\]|[a-z0-9\-._~]+)(?::([0-9]{1,5}))?", re.I
@@ -339,8 +337,9 @@ class State:
     """What :class:`~flask_respkit.RespKit` keeps for one app, at
     ``app.extensions["respkit"]``."""
 
-    #: The extension object that was registered.
-    extension: RespKit
+    #: The extension object that was registered (a
+    #: :class:`~flask_respkit.RespKit`).
+    extension: object
     #: The app's validated ``RESPKIT_*`` settings (read-only).
     settings: Mapping[str, t.Any]
 

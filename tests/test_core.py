@@ -7,7 +7,14 @@ import pytest
 from flask import Blueprint, Flask, Response, abort, request
 from flask.views import MethodView
 
-from flask_respkit import RespKit, created, response_decorator
+from flask_respkit import (
+    RespKit,
+    auth_challenge,
+    cors,
+    created,
+    paginate,
+    response_decorator,
+)
 from flask_respkit.core import OptionsRoutedView, ResponseDecorator, Step, decorators_of
 
 
@@ -593,3 +600,137 @@ def test_routes_options_decorates_a_method_view_method(
 def test_response_decorator_errors_must_be_a_bool(errors: t.Any) -> None:
     with pytest.raises(TypeError, match=r"response_decorator\(errors=\)"):
         response_decorator(lambda r: None, errors=errors)
+
+
+# -- Regressions found in review of the one-wrapper core -------------------------
+
+
+def _counting(log: list[str], name: str) -> t.Any:
+    @response_decorator(errors=True)
+    def count(response: Response) -> None:
+        log.append(name)
+
+    return count
+
+
+def test_pending_error_edits_do_not_outlive_their_request() -> None:
+    # Flask <= 3.1 reuses an app context already pushed (pytest-flask, scripts)
+    # for every request, and ``g`` with it: the pending note is per request.
+    log: list[str] = []
+    counter = _counting(log, "c")
+    app = Flask(__name__)
+
+    @app.get("/boom")
+    @counter
+    def boom() -> str:
+        abort(404)
+
+    @app.get("/plain")
+    def plain() -> str:
+        abort(404)
+
+    @app.errorhandler(404)
+    @counter
+    def not_found(e: Exception) -> tuple[str, int]:
+        return "nf", 404
+
+    client = app.test_client()
+    with app.app_context():
+        for path in ("/boom", "/plain", "/boom", "/plain", "/nowhere"):
+            log.clear()
+            assert client.get(path).status_code == 404
+            assert log == ["c"], path
+
+
+def test_an_app_is_not_kept_alive_by_the_views_it_ran() -> None:
+    import gc
+    import weakref
+
+    @response_decorator
+    def tag_it(response: Response) -> None:
+        response.headers["X-Tag"] = "1"
+
+    @tag_it
+    @auth_challenge("Bearer", verify=lambda auth: False)
+    def shared() -> str:
+        return "x"
+
+    refs = []
+    for i in range(3):
+        app = Flask(f"app{i}")
+        app.add_url_rule("/", "shared", shared)
+        assert app.test_client().get("/").status_code == 401
+        refs.append(weakref.ref(app))
+        del app
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None, None]
+
+
+def test_an_early_answer_outside_a_foreign_decorator_gets_the_inner_error_edits(
+    app: Flask, client: t.Any
+) -> None:
+    @app.route("/guarded", methods=["GET", "PUT"])
+    @auth_challenge(verify=lambda auth: False)
+    @_plain_decorator
+    @cors()
+    def guarded() -> str:
+        return "never"
+
+    @app.get("/paged")
+    @paginate()
+    @_plain_decorator
+    @cors()
+    def paged(pagination: t.Any) -> list[int]:
+        return []
+
+    origin = {"Origin": "https://z.example"}
+    r = client.get("/guarded", headers=origin)
+    assert (r.status_code, r.headers.get("Access-Control-Allow-Origin")) == (401, "*")
+    r = client.get("/paged?page=abc", headers=origin)
+    assert (r.status_code, r.headers.get("Access-Control-Allow-Origin")) == (400, "*")
+
+
+def test_a_method_view_decorator_shared_with_its_method_applies_once_on_head(
+    app: Flask, client: t.Any
+) -> None:
+    log: list[str] = []
+    counter = _counting(log, "c")
+
+    class Items(MethodView):
+        decorators: t.ClassVar = [counter]
+
+        @counter
+        def get(self) -> str:
+            return "get"
+
+    class Wrapped(MethodView):
+        # a decorator that is not the kit's, outermost: as_view puts
+        # view_class on its wrapper
+        decorators: t.ClassVar = [counter, _plain_decorator]
+
+        @counter
+        def get(self) -> str:
+            return "get"
+
+    app.add_url_rule("/items", view_func=Items.as_view("items"))
+    app.add_url_rule("/wrapped", view_func=Wrapped.as_view("wrapped"))
+    for path in ("/items", "/wrapped"):
+        for method in ("GET", "HEAD"):
+            log.clear()
+            assert client.open(path, method=method).status_code == 200
+            assert log == ["c"], (path, method)
+
+
+def test_cors_on_an_error_handler_answers_no_options_of_its_own(
+    app: Flask, client: t.Any
+) -> None:
+    @app.errorhandler(404)
+    @cors()
+    def not_found(e: Exception) -> tuple[str, int]:
+        return "nf", 404
+
+    preflight = {"Origin": "https://z.example", "Access-Control-Request-Method": "GET"}
+    r = client.options("/nowhere", headers=preflight)
+    assert r.status_code == 404
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Methods" not in r.headers
