@@ -14,12 +14,11 @@ from __future__ import annotations
 import sys
 import typing as t
 from pathlib import Path
-from urllib.parse import urlencode
 
-from flask import Flask, abort, jsonify, request, url_for
+from flask import Flask, jsonify, url_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import environ, headline, per_request, table
+from _harness import environ, headline, paginate_by_hand, per_request, table
 
 from flask_respkit import Link, Pagination, link_header, paginate
 
@@ -36,35 +35,7 @@ def build() -> Flask:
 
     @app.get("/by-hand")
     def by_hand() -> t.Any:
-        args = request.args
-        try:
-            page = int(args.get("page", "1"))
-            per_page = min(int(args.get("per_page", "20")), 100)
-        except ValueError:
-            abort(400)
-        if page < 1 or per_page < 1:
-            abort(400)
-        total = len(ITEMS)
-        last = max(1, -(-total // per_page))
-        start = (page - 1) * per_page
-        response = jsonify(ITEMS[start : start + per_page])
-        pairs = list(args.items(multi=True))
-        if "page" not in args:
-            pairs.append(("page", ""))
-
-        def url(n: int) -> str:
-            query = urlencode([(k, n if k == "page" else v) for k, v in pairs])
-            return f"{request.base_url}?{query}"
-
-        links = [f'<{url(1)}>; rel="first"']
-        if page > 1:
-            links.append(f'<{url(min(page - 1, last))}>; rel="prev"')
-        if page < last:
-            links.append(f'<{url(page + 1)}>; rel="next"')
-        links.append(f'<{url(last)}>; rel="last"')
-        response.headers["Link"] = ", ".join(links)
-        response.headers["X-Total-Count"] = str(total)
-        return response
+        return paginate_by_hand(ITEMS)
 
     @app.get("/paginate")
     @paginate()

@@ -16,13 +16,12 @@ from __future__ import annotations
 import sys
 import typing as t
 from pathlib import Path
-from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, jsonify, request
+from flask import Flask, Response, request
 from werkzeug.datastructures import Authorization
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import call, environ, headline, per_request, table
+from _harness import call, environ, headline, paginate_by_hand, per_request, table
 
 from flask_respkit import Pagination, auth_challenge, cors, headers, paginate, vary
 
@@ -99,36 +98,9 @@ def build_hand() -> Flask:
             else:
                 response = Response(MESSAGE, 401, vary_challenge, mimetype="text/plain")
             return allow_origin(response, EXPOSE)
-        args = request.args
-        try:
-            page = int(args.get("page", "1"))
-            per_page = min(int(args.get("per_page", "20")), 100)
-        except ValueError:
-            abort(400)
-        if page < 1 or per_page < 1:
-            abort(400)
-        total = len(ITEMS)
-        last = max(1, -(-total // per_page))
-        start = (page - 1) * per_page
-        response = jsonify(ITEMS[start : start + per_page])
-        pairs = list(args.items(multi=True))
-        if "page" not in args:
-            pairs.append(("page", ""))
-
-        def url(n: int) -> str:
-            query = urlencode([(k, n if k == "page" else v) for k, v in pairs])
-            return f"{request.base_url}?{query}"
-
-        links = [f'<{url(1)}>; rel="first"']
-        if page > 1:
-            links.append(f'<{url(min(page - 1, last))}>; rel="prev"')
-        if page < last:
-            links.append(f'<{url(page + 1)}>; rel="next"')
-        links.append(f'<{url(last)}>; rel="last"')
+        response = paginate_by_hand(ITEMS)
         response.headers["Vary"] = "Accept, Origin"
         response.headers["Cache-Control"] = CACHE_CONTROL
-        response.headers["X-Total-Count"] = str(total)
-        response.headers["Link"] = ", ".join(links)
         return allow_origin(response, EXPOSE)
 
     return app

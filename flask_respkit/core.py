@@ -505,10 +505,14 @@ class Plan:
             return self.by_method.get(request.method, self)
         return self
 
-    def _options(self, app: Flask, req: Request) -> Response | None:
+    def _options(self, app: Flask) -> Response | None:
         """Answer an ``OPTIONS`` request with the step that receives them: its
         own answer (a preflight), else Flask's automatic one through its
-        :meth:`~Step.apply`, unless the view handles ``OPTIONS`` itself."""
+        :meth:`~Step.apply`, unless the view handles ``OPTIONS`` itself.
+        ``None`` for any other request."""
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if req.method != "OPTIONS":
+            return None
         step = t.cast(Step, self.options_step)
         answer = step.options(req, app)
         if answer is None and not view_handles_options(app, req):
@@ -535,12 +539,9 @@ class Plan:
     ) -> Response:
         """Run one request of a sync view."""
         plan = self._variant(args) if args or self.by_method else self
-        if plan.options_step is not None:
-            req = request._get_current_object()  # type: ignore[attr-defined]
-            if req.method == "OPTIONS":
-                answer = plan._options(app, req)
-                if answer is not None:
-                    return answer
+        answer = plan._options(app) if plan.options_step is not None else None
+        if answer is not None:
+            return answer
         try:
             for before in plan.befores:
                 early = before(kwargs)
@@ -564,12 +565,9 @@ class Plan:
     ) -> Response:
         """Run one request of an ``async def`` view, in its event loop."""
         plan = self._variant(args) if args or self.by_method else self
-        if plan.options_step is not None:
-            req = request._get_current_object()  # type: ignore[attr-defined]
-            if req.method == "OPTIONS":
-                answer = plan._options(app, req)
-                if answer is not None:
-                    return answer
+        answer = plan._options(app) if plan.options_step is not None else None
+        if answer is not None:
+            return answer
         try:
             for before in plan.befores_async:
                 early = await before(kwargs)
