@@ -10,7 +10,7 @@ import typing as t
 from urllib.parse import quote
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
     from werkzeug.datastructures import Headers
     from werkzeug.wrappers import Request
@@ -45,26 +45,6 @@ ATTR_CHAR = "!#$&+-.^_`|~"
 def ext_value(text: str) -> str:
     """``text`` as an RFC 8187 ``ext-value``: ``UTF-8''`` and percent-escapes."""
     return "UTF-8''" + quote(text.encode(), safe=ATTR_CHAR)
-
-
-def raw_path(environ: Mapping[str, t.Any]) -> str:
-    """The request path as the client sent it, relative to the app's mount
-    point: percent-escapes kept, ``+`` left alone, no query string.
-
-    Read from ``RAW_URI``/``REQUEST_URI`` (Werkzeug, Gunicorn, uWSGI); without
-    them, ``PATH_INFO`` re-escaped.
-    """
-    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    script = _escape_wsgi(environ.get("SCRIPT_NAME", ""))
-    if uri and uri.startswith("/"):
-        path: str = uri.partition("?")[0]
-        return path[len(script) :] if script and path.startswith(script) else path
-    return _escape_wsgi(environ.get("PATH_INFO", ""))
-
-
-def _escape_wsgi(wsgi_path: str) -> str:
-    # WSGI strings are bytes decoded as Latin-1 (PEP 3333).
-    return quote(wsgi_path.encode("latin-1"), safe=PATH_SAFE)
 
 
 # -- Requests ------------------------------------------------------------------

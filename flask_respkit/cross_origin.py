@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ._http import add_vary, is_preflight, merge_list, raw_path
+from ._http import add_vary, is_preflight, merge_list
 from .core import (
     F,
     ResponseDecorator,
@@ -533,8 +533,11 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
     """Give CORS to every path matching a ``RESPKIT_CORS_RESOURCES`` pattern.
 
     Called by :meth:`~flask_respkit.RespKit.init_app`. Each pattern is
-    full-matched against the raw request path; the first matching pattern's
-    policy applies, unless the matched view has its own :func:`cors`.
+    full-matched against the path Flask routes (``request.path``:
+    percent-escapes decoded once), never the raw one: a pattern judges the
+    same path that picks the view, so ``/api/%61dmin`` meets the
+    ``/api/admin/.*`` policy. The first matching pattern's policy applies,
+    unless the matched view has its own :func:`cors`.
 
     :raise ValueError: A resource's options combine badly with the app's
         settings (credentials with ``"*"``), naming the pattern.
@@ -552,7 +555,7 @@ def install_resources(app: Flask, settings: Mapping[str, t.Any]) -> None:
     own_policy = _own_policy_table(cors_policy_of)
 
     def policy_for(rule: Rule | None) -> Policy | None:
-        path = raw_path(request.environ)
+        path = request.path  # what routing matched, never RAW_URI
         for compiled, policy in table:
             if compiled.fullmatch(path):
                 # a view's own cors() wins
