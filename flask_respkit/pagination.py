@@ -19,7 +19,8 @@ from werkzeug.exceptions import BadRequest
 
 from ._http import LINK_QUERY_SAFE, check_bool, check_positive_int
 from .core import F, ResponseDecorator, Step
-from .links import Link, append_links, base_url
+from .links import Link, append_links
+from .urls import base_url
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask

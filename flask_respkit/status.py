@@ -10,7 +10,7 @@ from flask import Response, current_app
 
 from ._http import add_vary, check_field_value, check_token, check_vary_names
 from .core import F, ResponseDecorator, Step
-from .links import Target, check_target, resolve_target
+from .urls import Target, check_target, resolve_target
 
 
 class _NoContent(ResponseDecorator, Step):
