@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from .auth import Challenge, auth_challenge, challenge_response
-from .core import response_decorator
-from .cross_origin import cors
-from .export import csv_export
-from .extension import RespKit
+# The families register in import order, which is the order of their headers
+# in the CORS expose list: Link, X-Total-Count, WWW-Authenticate,
+# Content-Disposition, Location (the first ones are read most).
+# isort: off
 from .links import Link, link_header
 from .pagination import Pagination, paginate
+from .auth import Challenge, auth_challenge, challenge_response
+from .export import csv_export
 from .status import created, headers, no_content, vary
+from .cross_origin import cors
+from .core import response_decorator
+from .extension import RespKit
+# isort: on
 
 __version__ = "0.1.0.dev0"
 

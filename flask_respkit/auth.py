@@ -22,17 +22,20 @@ from ._http import (
     TOKEN,
     accept_quality,
     accept_ranges,
+    check_bool,
     check_field_value,
     check_token,
     is_preflight,
 )
 from .core import F, ResponseDecorator, Step, default_options_response
-from .settings import settings_for
+from .describe import http_security_scheme, security_scheme_name
+from .settings import Setting, settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
 
     from .core import Edit
+    from .describe import Description
 
 #: ``verify(authorization) -> bool``: werkzeug's ``Authorization`` or ``None``.
 Verify = t.Callable[[t.Optional[Authorization]], t.Any]
@@ -387,7 +390,22 @@ class _GuardStep(_ChallengeStep):
         return response
 
 
+#: The body of the 401 a ``verify`` guard answers with, as JSON.
+_MESSAGE_SCHEMA: dict[str, t.Any] = {
+    "type": "object",
+    "properties": {"message": {"type": "string"}},
+    "required": ["message"],
+}
+
+
 class _AuthChallenge(ResponseDecorator):
+    exposes = ("WWW-Authenticate",)
+    settings = (
+        Setting("RESPKIT_AUTH_CHALLENGE_401", True, check_bool),
+        Setting("RESPKIT_AUTH_SCHEME", "Bearer", check_token),
+        Setting("RESPKIT_AUTH_REALM", "Authentication Required", check_field_value),
+    )
+
     def __init__(
         self,
         scheme: str | None,
@@ -403,13 +421,62 @@ class _AuthChallenge(ResponseDecorator):
     def identity(self) -> t.Hashable:
         return (self.scheme, self.realm, self.verify, self.params)
 
-    def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
+    def challenge(self, settings: Mapping[str, t.Any]) -> Challenge:
+        """The challenge, with the scheme and realm the settings give."""
         scheme = self.scheme or settings["RESPKIT_AUTH_SCHEME"]
         realm = settings["RESPKIT_AUTH_REALM"] if self.realm is None else self.realm
-        challenge = default_challenge(scheme, realm, dict(self.params))
+        return default_challenge(scheme, realm, dict(self.params))
+
+    def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
+        challenge = self.challenge(settings)
         if self.verify is None:
             return _ChallengeStep(challenge)
         return _GuardStep(app, challenge, self.verify)
+
+    @classmethod
+    def init_app(cls, app: Flask, settings: Mapping[str, t.Any]) -> None:
+        if settings["RESPKIT_AUTH_CHALLENGE_401"]:
+            app.after_request(challenge_401_hook(settings))
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        challenge = self.challenge(settings)
+        # Stacked decorators (described innermost first) challenge top first.
+        stacked: list[tuple[str, str]] = doc.notes.setdefault("challenges", [])
+        stacked.insert(0, (challenge.scheme, str(challenge)))
+        lines = "; ".join(f"`{value}`" for _, value in stacked)
+        unauthorized = doc.errors.pop("401", {})
+        doc.error(
+            "401",
+            "Unauthorized: no valid credentials. `WWW-Authenticate` says how"
+            " to authenticate.",
+            headers={
+                "WWW-Authenticate": {
+                    "description": f"The challenge, one per line: {lines}.",
+                    "schema": {"type": "string"},
+                    "example": stacked[0][1],
+                }
+            },
+            content=unauthorized.get("content"),
+        )
+        if self.verify is not None:
+            doc.error(
+                "401",
+                "",
+                content={
+                    "application/json": {"schema": dict(_MESSAGE_SCHEMA)},
+                    "text/plain": {"schema": {"type": "string"}},
+                },
+            )
+            doc.error("403", "Forbidden: the credentials are valid but not enough.")
+        doc.requires(
+            security_scheme_name(challenge.scheme),
+            http_security_scheme(challenge.scheme),
+            first=True,
+        )
+
+    def summary(self, settings: Mapping[str, t.Any]) -> str:
+        guard = "" if self.verify is None else ", verify"
+        return f"auth_challenge({str(self.challenge(settings))!r}{guard})"
 
     def __repr__(self) -> str:
         return (

@@ -35,12 +35,14 @@ from flask import Flask, Response, after_this_request, current_app, request
 from flask.globals import app_ctx
 
 from ._http import check_bool, is_preflight
-from .settings import settings_for
+from .settings import Setting, register, settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Mapping
 
     from flask.wrappers import Request
+
+    from .describe import Description
 
 __all__ = [
     "F",
@@ -51,6 +53,9 @@ __all__ = [
     "Step",
     "decorators_of",
     "default_options_response",
+    "exposed_headers",
+    "families",
+    "family_hooks",
     "response_decorator",
     "view_handles_options",
     "wrap_view",
@@ -62,6 +67,10 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 Mutator = t.Callable[[Response], t.Optional[Response]]
 #: An edit of the response: ``(response, view keyword arguments) -> response``.
 Edit = t.Callable[[Response, dict[str, t.Any]], Response]
+
+
+#: Every ResponseDecorator subclass, in the order they were defined.
+_FAMILIES: list[type[ResponseDecorator]] = []
 
 
 class Step:
@@ -172,6 +181,83 @@ class ResponseDecorator:
     #: into the response (as :func:`~flask_respkit.csv_export` turns rows into
     #: CSV): it runs nearest the view, wherever the decorator is stacked.
     takes_return_value: t.ClassVar[bool] = False
+
+    # -- The family seam: what a decorator family declares ------------------
+    #
+    # A family (the kit's own and a user's alike) is one module with a
+    # ResponseDecorator subclass. Defining the class registers it: its
+    # settings join the RESPKIT_* table, its exposed headers the CORS expose
+    # list, its init_app runs at RespKit.init_app. Class-level hooks count for
+    # the class that defines them, not again for its subclasses.
+
+    #: Response headers the family may add that browser JavaScript cannot
+    #: read unless they are listed in ``Access-Control-Expose-Headers``:
+    #: :func:`~flask_respkit.cors` lists those of every family
+    #: (:func:`exposed_headers`).
+    exposes: t.ClassVar[tuple[str, ...]] = ()
+
+    #: The ``RESPKIT_*`` settings the family reads, with defaults and checks:
+    #: :class:`~flask_respkit.RespKit` sets their defaults and validates them
+    #: at ``init_app``; :meth:`resolve` receives them.
+    settings: t.ClassVar[tuple[Setting, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "settings" in own or "check_settings" in own:
+            combined = cls.check_settings if "check_settings" in own else None
+            register(cls.settings, combined)
+        _FAMILIES.append(cls)
+
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, t.Any]) -> None:
+        """Refuse a bad combination of the family's settings (each one is
+        checked alone by its :class:`~flask_respkit.settings.Setting`).
+
+        :param settings: Every validated ``RESPKIT_*`` setting.
+        :raise ValueError: Naming the keys and what is wrong.
+        """
+
+    @classmethod
+    def init_app(cls, app: Flask, settings: Mapping[str, t.Any]) -> None:
+        """Install what the family does app-wide (hooks, error handlers);
+        called by :meth:`RespKit.init_app <flask_respkit.RespKit.init_app>`
+        once per app, after the settings are validated.
+
+        :raise ValueError: The settings make a bad app-wide configuration.
+        """
+
+    @classmethod
+    def app_decorators(
+        cls, app: Flask, endpoint: str, own: t.Sequence[ResponseDecorator]
+    ) -> tuple[ResponseDecorator, ...]:
+        """The family's decorators that apply to ``endpoint`` without being
+        on its view (a blueprint's :func:`~flask_respkit.cors`), for
+        documentation and ``flask respkit routes``.
+
+        :param own: The kit decorators on the endpoint's view.
+        """
+        return ()
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        """Describe what this decorator adds to an operation (parameters,
+        responses, headers, security) for the API description.
+
+        :param doc: The operation's description, decorators innermost first.
+        :param settings: The app's ``RESPKIT_*`` settings (or the defaults).
+        """
+
+    @classmethod
+    def describe_app(cls, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        """Describe what the family does app-wide to every operation of an
+        app (say, the body of every error response), after its decorators."""
+
+    def summary(self, settings: Mapping[str, t.Any]) -> str:
+        """One line for ``flask respkit routes``: the decorator and its
+        options as resolved with ``settings``. The default is ``repr``."""
+        return repr(self)
+
+    # -- Steps ------------------------------------------------------------------
 
     _steps: weakref.WeakKeyDictionary[Flask, Step]
     _lock: threading.Lock
@@ -304,6 +390,30 @@ def response_decorator(
             f" got {type(mutator).__name__}"
         )
     return _Mutate(mutator, errors)
+
+
+# -- The families ----------------------------------------------------------------
+
+
+def families() -> tuple[type[ResponseDecorator], ...]:
+    """Every :class:`ResponseDecorator` subclass defined so far, in order."""
+    return tuple(_FAMILIES)
+
+
+def family_hooks(name: str) -> list[t.Callable[..., t.Any]]:
+    """The class-level hook ``name`` of each family that defines it itself
+    (not inherited), in definition order."""
+    return [getattr(cls, name) for cls in _FAMILIES if name in vars(cls)]
+
+
+def exposed_headers() -> tuple[str, ...]:
+    """The union of every family's :attr:`~ResponseDecorator.exposes`, in
+    definition order, each name once (compared case-insensitively)."""
+    seen: dict[str, str] = {}
+    for cls in _FAMILIES:
+        for name in vars(cls).get("exposes", ()):
+            seen.setdefault(name.lower(), name)
+    return tuple(seen.values())
 
 
 # -- OPTIONS -------------------------------------------------------------------

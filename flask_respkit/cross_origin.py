@@ -10,27 +10,40 @@ from __future__ import annotations
 
 import datetime
 import enum
+import inspect
 import re
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ._http import add_vary, is_preflight, merge_list
+from ._http import (
+    add_vary,
+    check_bool,
+    check_field_value,
+    check_token,
+    is_preflight,
+    merge_list,
+)
 from .core import (
     F,
     ResponseDecorator,
     Step,
     decorators_of,
+    exposed_headers,
 )
-from .settings import DEFAULTS, ORIGIN, Origins, check_cors_options, cors_defaults
+from .describe import header
+from .settings import Setting
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask.blueprints import BlueprintSetupState
     from flask.wrappers import Request
     from werkzeug.routing import Rule
+
+    from .describe import Description
 
 ALLOW_ORIGIN = "Access-Control-Allow-Origin"
 ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"
@@ -42,22 +55,239 @@ VARY_PREFLIGHT = (
     "Access-Control-Request-Headers",
 )
 VARY_PREFLIGHT_VALUE = ", ".join(VARY_PREFLIGHT)
-#: Headers the kit's decorators set that browser JavaScript cannot read unless
-#: they are listed in ``Access-Control-Expose-Headers``: every CORS answer
-#: lists them (a listed header that is absent is harmless).
-KIT_EXPOSED = (
-    "Link",
-    "X-Total-Count",
-    "WWW-Authenticate",
-    "Content-Disposition",
-    "Location",
-)
 #: Request headers a browser may send without a preflight; always allowed.
 SAFELISTED = frozenset(
     {"accept", "accept-language", "content-language", "content-type"}
 )
 STANDARD_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 HEADER_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
+
+
+# -- Options: checked when a decorator is made, and at init_app --------------------
+
+#: A serialized origin ``scheme://host[:port]`` (RFC 6454 §6.2).
+ORIGIN = re.compile(
+    r"([a-z][a-z0-9+.\-]*)://(\[[0-9a-f:.]+\]|[a-z0-9\-._~]+)(?::([0-9]{1,5}))?", re.I
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+class Origins(t.NamedTuple):
+    """A validated, non-wildcard ``origins`` option."""
+
+    #: Serialized origins, lower-cased, default ports dropped (``"null"`` too).
+    exact: frozenset[str]
+    #: Compiled regexes, matched with ``fullmatch``.
+    patterns: tuple[re.Pattern[str], ...]
+    #: A callable ``(origin) -> bool``, or ``None``.
+    predicate: Callable[[str], bool] | None
+
+
+def _check_origin(option: str, value: str) -> str:
+    check_field_value(option, value)
+    if value == "null":
+        return value
+    match = ORIGIN.fullmatch(value)
+    port = int(match[3]) if match and match[3] else None
+    if not match or (port is not None and port > 65535):
+        raise ValueError(
+            f"{option} must hold serialized origins 'scheme://host[:port]' (no path,"
+            f" no trailing slash, no wildcard; use re.compile() for a pattern),"
+            f" got {value!r}"
+        )
+    scheme, host = match[1].lower(), match[2].lower()
+    if port is None or _DEFAULT_PORTS.get(scheme) == port:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def _check_predicate(option: str, value: t.Callable[..., t.Any]) -> None:
+    """Refuse a callable that cannot take an origin: most often a view, from
+    ``@cors`` written without parentheses."""
+    try:
+        inspect.signature(value).bind("https://origin.example")
+    except TypeError:
+        raise TypeError(
+            f"{option} callable must take one argument, the origin; got"
+            f" {value!r}. Did you write @cors instead of @cors()?"
+        ) from None
+    except ValueError:  # no signature to read (some builtins): trust it
+        pass
+
+
+def check_origins(option: str, value: object) -> str | Origins:
+    """Validate an ``origins`` option into ``"*"`` or :class:`Origins`.
+
+    :raise ValueError: A string is not a serialized origin, or ``"*"`` is
+        mixed with other origins.
+    :raise TypeError: The value or an item has the wrong type.
+    """
+    if value == "*":
+        return "*"
+    if isinstance(value, str):
+        return Origins(frozenset({_check_origin(option, value)}), (), None)
+    if isinstance(value, re.Pattern):
+        value = [value]
+    if callable(value):
+        _check_predicate(option, value)
+        return Origins(frozenset(), (), t.cast("Callable[[str], bool]", value))
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(
+            f"{option} must be '*', an origin, an iterable of origins and compiled"
+            f" regexes, or a callable (origin) -> bool, got {value!r}"
+        )
+    exact, patterns = set(), []
+    for item in value:
+        if item == "*":
+            raise ValueError(f"{option}: use origins='*' alone, not inside a list")
+        if isinstance(item, re.Pattern):
+            patterns.append(item)
+        elif isinstance(item, str):
+            exact.add(_check_origin(option, item))
+        else:
+            raise TypeError(f"{option} items must be str or re.Pattern, got {item!r}")
+    if not exact and not patterns:
+        raise ValueError(f"{option} must not be empty (allow no origin: omit cors)")
+    return Origins(frozenset(exact), tuple(patterns), None)
+
+
+def _names(option: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, Iterable):
+        raise TypeError(f"{option} must be a list of names, got {value!r}")
+    seen: dict[str, str] = {}
+    for name in value:
+        seen.setdefault(check_token(option, name).lower(), name)
+    return tuple(seen.values())
+
+
+def check_methods(option: str, value: object) -> tuple[str, ...] | None:
+    """Validate ``methods``: ``None`` (the route's methods) or method tokens,
+    upper-cased; an empty list would refuse every preflight."""
+    if value is None:
+        return None
+    methods = tuple(m.upper() for m in _names(option, value))
+    if not methods:
+        raise ValueError(f"{option} must list at least one method (None: the route's)")
+    return methods
+
+
+def check_allow_headers(option: str, value: object) -> str | tuple[str, ...]:
+    """Validate ``allow_headers``: ``"*"`` (echo what is asked) or header names."""
+    if value == "*":
+        return "*"
+    names = _names(option, value or ())
+    if "*" in names:
+        raise ValueError(f"{option}: '*' allows every header and must stand alone")
+    return names
+
+
+def check_expose_headers(option: str, value: object) -> tuple[str, ...]:
+    """Validate ``expose_headers``: header names (``None``: none)."""
+    return () if value is None else _names(option, value)
+
+
+def check_max_age(option: str, value: object) -> int | None:
+    """Validate ``max_age``: seconds as an int or a ``timedelta``, or ``None``."""
+    if isinstance(value, datetime.timedelta):
+        value = int(value.total_seconds())
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            f"{option} must be an int of seconds or a timedelta, got {value!r}"
+        )
+    if value < 0:
+        raise ValueError(f"{option} must not be negative, got {value!r}")
+    return value
+
+
+#: CORS option name → checker; the config key is ``RESPKIT_CORS_`` + the
+#: upper-cased name.
+CORS_CHECKS: Mapping[str, Callable[[str, t.Any], t.Any]] = MappingProxyType(
+    {
+        "origins": check_origins,
+        "methods": check_methods,
+        "allow_headers": check_allow_headers,
+        "expose_headers": check_expose_headers,
+        "allow_credentials": check_bool,
+        "max_age": check_max_age,
+        "allow_private_network": check_bool,
+    }
+)
+
+
+def check_cors_options(where: str, options: Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Validate a mapping of :func:`~flask_respkit.cors` options (unknown names
+    raise ``TypeError``)."""
+    unknown = set(options) - set(CORS_CHECKS)
+    if unknown:
+        raise TypeError(
+            f"{where}: unknown CORS option(s) {sorted(unknown)};"
+            f" allowed: {list(CORS_CHECKS)}"
+        )
+    return {k: CORS_CHECKS[k](f"{where} option {k}", v) for k, v in options.items()}
+
+
+def cors_defaults(settings: Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The CORS options an app's ``RESPKIT_CORS_*`` settings give."""
+    return {k: settings[f"RESPKIT_CORS_{k.upper()}"] for k in CORS_CHECKS}
+
+
+#: The built-in default of each option.
+CORS_DEFAULTS: Mapping[str, t.Any] = MappingProxyType(
+    {
+        "origins": "*",
+        "methods": None,
+        "allow_headers": "*",
+        "expose_headers": None,
+        "allow_credentials": False,
+        "max_age": None,
+        "allow_private_network": False,
+    }
+)
+
+
+def check_resources(option: str, value: object) -> Mapping[str, Mapping[str, t.Any]]:
+    """Validate ``RESPKIT_CORS_RESOURCES``: ``{path regex: {cors options}}``.
+
+    :return: A read-only mapping of pattern to validated options.
+    """
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{option} must be a dict of path pattern to CORS options")
+    checked: dict[str, Mapping[str, t.Any]] = {}
+    for pattern, options in value.items():
+        if not isinstance(pattern, str):
+            raise TypeError(f"{option} patterns must be str, got {pattern!r}")
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ValueError(
+                f"{option} pattern {pattern!r} is not a regex: {e}"
+            ) from None
+        if not isinstance(options, Mapping):
+            raise TypeError(f"{option}[{pattern!r}] must be a dict of CORS options")
+        where = f"{option}[{pattern!r}]"
+        checked[pattern] = MappingProxyType(check_cors_options(where, options))
+    return MappingProxyType(checked)
+
+
+#: The ``RESPKIT_CORS_*`` settings: one per option, and the resources.
+CORS_SETTINGS: tuple[Setting, ...] = (
+    *(
+        Setting(f"RESPKIT_CORS_{name.upper()}", CORS_DEFAULTS[name], check)
+        for name, check in CORS_CHECKS.items()
+    ),
+    Setting("RESPKIT_CORS_RESOURCES", None, check_resources),
+)
+#: The built-in defaults of every option, validated.
+_BUILTIN = {k: CORS_CHECKS[k](k, v) for k, v in CORS_DEFAULTS.items()}
+
+
+# -- The policy --------------------------------------------------------------------
 
 
 class _Unset(enum.Enum):
@@ -82,7 +312,8 @@ def expose_present(response: Response) -> Response:
     """
     headers = response.headers
     if ALLOW_ORIGIN in headers:
-        merge_list(headers, EXPOSE_HEADERS, [n for n in KIT_EXPOSED if n in headers])
+        present = [n for n in exposed_headers() if n in headers]
+        merge_list(headers, EXPOSE_HEADERS, present)
     return response
 
 
@@ -144,14 +375,12 @@ class Policy(Step):
             "*" if allow == "*" else frozenset(h.lower() for h in allow)
         )
         self.expose = tuple(options["expose_headers"])
-        #: The policy's own exposed headers, then the kit's.
+        #: The policy's own exposed headers, then those every decorator
+        #: family declares (:func:`~flask_respkit.core.exposed_headers`).
+        own = {e.lower() for e in self.expose}
         self.expose_all = (
             *self.expose,
-            *(
-                n
-                for n in KIT_EXPOSED
-                if n.lower() not in {e.lower() for e in self.expose}
-            ),
+            *(n for n in exposed_headers() if n.lower() not in own),
         )
         self.expose_value = ", ".join(self.expose)
         self.expose_all_value = ", ".join(self.expose_all)
@@ -329,13 +558,20 @@ def cors_policy_of(app: Flask, endpoint: str | None) -> Policy | None:
     policy = _view_policy(app, endpoint)
     if policy is not None:
         return policy
+    given = blueprint_cors(app, endpoint)
+    return None if given is None else t.cast(Policy, given.step_for(app))
+
+
+def blueprint_cors(app: Flask, endpoint: str) -> Cors | None:
+    """The :func:`cors` given to the nearest blueprint ``endpoint`` belongs
+    to (``"outer.inner.view"``: ``outer.inner``, then ``outer``), or ``None``."""
     table = _BLUEPRINTS.get(app)
     if table:
         name = endpoint.rpartition(".")[0]
-        while name:  # "outer.inner" belongs to "outer.inner", then "outer"
+        while name:
             given = table.get(name)
             if given is not None:
-                return t.cast(Policy, given.decorator.step_for(app))
+                return given.decorator
             name = name.rpartition(".")[0]
     return None
 
@@ -344,13 +580,23 @@ def _view_policy(app: Flask, endpoint: str | None) -> Policy | None:
     """The policy of the outermost :func:`cors` on ``endpoint``'s view."""
     view = app.view_functions.get(endpoint) if endpoint else None
     for decorator in reversed(decorators_of(view)):
-        if isinstance(decorator, _Cors):
+        if isinstance(decorator, Cors):
             return t.cast(Policy, decorator.step_for(app))
     return None
 
 
-class _Cors(ResponseDecorator):
+class Cors(ResponseDecorator):
+    """The decorator :func:`cors` makes; its step in an app is a
+    :class:`Policy`. The CORS family's declarations live here: the
+    ``RESPKIT_CORS_*`` settings, ``RESPKIT_CORS_RESOURCES`` installed at
+    ``init_app``, a blueprint's policy for its endpoints, and the OpenAPI
+    description of the CORS response headers.
+
+    :param given: The options passed to :func:`cors`, validated.
+    """
+
     receives_options = True
+    settings = CORS_SETTINGS
 
     def __init__(self, given: dict[str, t.Any]) -> None:
         self.given = given
@@ -361,8 +607,80 @@ class _Cors(ResponseDecorator):
     def identity(self) -> t.Hashable:
         return self._identity
 
+    def options_with(self, settings: Mapping[str, t.Any]) -> dict[str, t.Any]:
+        """Every option: those given, then the app's ``RESPKIT_CORS_*``."""
+        return {**cors_defaults(settings), **self.given}
+
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
-        return Policy({**cors_defaults(settings), **self.given})
+        return Policy(self.options_with(settings))
+
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, t.Any]) -> None:
+        if settings["RESPKIT_CORS_ALLOW_CREDENTIALS"] and (
+            settings["RESPKIT_CORS_ORIGINS"] == "*"
+        ):
+            raise ValueError(
+                "RESPKIT_CORS_ALLOW_CREDENTIALS = True needs RESPKIT_CORS_ORIGINS"
+                " to list the origins: with '*' any website could act as your"
+                " signed-in users"
+            )
+
+    @classmethod
+    def init_app(cls, app: Flask, settings: Mapping[str, t.Any]) -> None:
+        install_resources(app, settings)
+
+    @classmethod
+    def app_decorators(
+        cls, app: Flask, endpoint: str, own: t.Sequence[ResponseDecorator]
+    ) -> tuple[ResponseDecorator, ...]:
+        if any(isinstance(d, Cors) for d in own):
+            return ()
+        given = blueprint_cors(app, endpoint)
+        return () if given is None else (given,)
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        policy = Policy(self.options_with(settings))
+        if policy.any_origin:
+            origin = header("`*`: any origin may read the response.", enum=["*"])
+        else:
+            origin = header(
+                "The request's `Origin`, when it is allowed (else no CORS headers)."
+            )
+            doc.varies("Origin")
+        doc.every_response(ALLOW_ORIGIN, origin)
+        if policy.credentials:
+            doc.every_response(
+                ALLOW_CREDENTIALS,
+                header(
+                    "Credentials (cookies, `Authorization`) may be sent.",
+                    enum=["true"],
+                ),
+            )
+        names = ", ".join(f"`{n}`" for n in policy.expose_all)
+        doc.every_response(
+            EXPOSE_HEADERS,
+            header(
+                f"Response headers browser JavaScript may read: {names}.",
+                example=policy.expose_all_value,
+            ),
+        )
+
+    def summary(self, settings: Mapping[str, t.Any]) -> str:
+        options = self.options_with(settings)
+        origins = options["origins"]
+        if isinstance(origins, Origins):
+            listed = sorted(origins.exact) + [p.pattern for p in origins.patterns]
+            if origins.predicate is not None:
+                listed.append(getattr(origins.predicate, "__name__", "callable"))
+            origins = listed
+        shown = {
+            "origins": origins,
+            "credentials": options["allow_credentials"],
+            "methods": options["methods"] or "route's",
+        }
+        if options["max_age"] is not None:
+            shown["max_age"] = options["max_age"]
+        return "cors(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     @t.overload
     def __call__(self, view: Blueprint) -> Blueprint: ...
@@ -380,10 +698,6 @@ class _Cors(ResponseDecorator):
         return f"cors({', '.join(f'{k}={v!r}' for k, v in self.given.items())})"
 
 
-#: The built-in defaults of every option, validated.
-_BUILTIN = cors_defaults(DEFAULTS)
-
-
 def cors(
     origins: OriginsArg | _Unset = _UNSET,
     *,
@@ -393,7 +707,7 @@ def cors(
     allow_credentials: bool | _Unset = _UNSET,
     max_age: int | datetime.timedelta | _Unset | None = _UNSET,
     allow_private_network: bool | _Unset = _UNSET,
-) -> _Cors:
+) -> Cors:
     """Allow cross-origin requests to a view, a ``MethodView`` or a ``Blueprint``.
 
     ::
@@ -440,7 +754,7 @@ def cors(
         "max_age": max_age,
         "allow_private_network": allow_private_network,
     }
-    return _Cors(
+    return Cors(
         check_cors_options(
             "cors()", {k: v for k, v in given.items() if v is not _UNSET}
         )
@@ -484,7 +798,7 @@ class _BlueprintCors:
     blueprints nested in it, through the blueprint's own request hooks. A
     view's own :func:`cors` wins, and so does the nearest blueprint's."""
 
-    def __init__(self, decorator: _Cors, blueprint: Blueprint) -> None:
+    def __init__(self, decorator: Cors, blueprint: Blueprint) -> None:
         self.decorator = decorator
         self.own_policy = _own_policy_table(_view_policy)
         try:

@@ -34,10 +34,12 @@ from ._http import (
     ext_value,
 )
 from .core import F, ResponseDecorator, Step
-from .settings import check_dialect
+from .settings import Setting
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask, Response
+
+    from .describe import Description
 
 #: A file name, or a callable of the view's keyword arguments returning one.
 Filename = t.Union[str, t.Callable[..., t.Optional[str]]]
@@ -678,10 +680,33 @@ class CsvStep(Step):
         return response, _stream(head, rows, write, b"]")
 
 
+def check_dialect(option: str, value: object) -> str | type[csv.Dialect]:
+    """Validate a :mod:`csv` dialect: a registered name or a ``csv.Dialect``
+    subclass whose attributes :func:`csv.writer` accepts."""
+    if isinstance(value, str):
+        if value not in csv.list_dialects():
+            raise ValueError(
+                f"{option} must be one of {sorted(csv.list_dialects())} or a"
+                f" csv.Dialect, got {value!r}"
+            )
+    elif not (isinstance(value, type) and issubclass(value, csv.Dialect)):
+        raise TypeError(
+            f"{option} must be a dialect name or a csv.Dialect, got {value!r}"
+        )
+    csv.writer(io.StringIO(), value)  # a Dialect with bad attributes raises here
+    return value
+
+
 class CsvExport(ResponseDecorator):
     """The decorator :func:`csv_export` makes; options validated when made."""
 
     takes_return_value = True
+    exposes = ("Content-Disposition",)
+    settings = (
+        Setting("RESPKIT_CSV_BOM", False, check_bool),
+        Setting("RESPKIT_CSV_ESCAPE_FORMULAS", True, check_bool),
+        Setting("RESPKIT_CSV_DIALECT", "excel", check_dialect),
+    )
 
     def __init__(
         self,
@@ -739,8 +764,66 @@ class CsvExport(ResponseDecorator):
             escape=pick(self.escape_formulas, "RESPKIT_CSV_ESCAPE_FORMULAS"),
         )
 
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        columns = f" Columns: {_code_list(self.labels)}." if self.labels else ""
+        header = " The first line holds the column names." if self.header else ""
+        doc.body(
+            "text/csv",
+            {
+                "type": "string",
+                "description": f"CSV (RFC 4180), streamed.{header}{columns}",
+            },
+        )
+        if self.filename is not None:
+            name = self.filename if isinstance(self.filename, str) else None
+            example = {"example": f'attachment; filename="{name}"'} if name else {}
+            doc.header(
+                "Content-Disposition",
+                {
+                    "description": "The CSV is a download"
+                    + (f" named `{name}`" if name else "")
+                    + " (an ASCII `filename` and the exact UTF-8 `filename*`).",
+                    "schema": {"type": "string"},
+                    **example,
+                },
+            )
+        if self.negotiate:
+            item: dict[str, t.Any] = {"type": "object"}
+            if self.keys:
+                item["properties"] = {key: {} for key in self.keys}
+            doc.body(
+                "application/json",
+                {
+                    "type": "array",
+                    "items": item,
+                    "description": "The same rows as JSON objects.",
+                },
+            )
+            doc.parameter(
+                "format",
+                "query",
+                "`csv` or `json` forces the form; without it, `Accept`"
+                " decides (JSON unless it prefers `text/csv`).",
+                {"type": "string", "enum": ["csv", "json"]},
+            )
+            doc.varies("Accept")
+
+    def summary(self, settings: Mapping[str, t.Any]) -> str:
+        dialect = self.dialect or settings["RESPKIT_CSV_DIALECT"]
+        if not isinstance(dialect, str):
+            dialect = dialect.__name__
+        escape = self.escape_formulas
+        if escape is None:
+            escape = settings["RESPKIT_CSV_ESCAPE_FORMULAS"]
+        shown = f"filename={self.filename!r}, dialect={dialect!r}"
+        return f"csv_export({shown}, escape_formulas={escape})"
+
     def __repr__(self) -> str:
         return f"csv_export(columns={self.keys!r}, filename={self.filename!r})"
+
+
+def _code_list(names: Iterable[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
 
 
 @t.overload

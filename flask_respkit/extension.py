@@ -1,16 +1,16 @@
 """The :class:`RespKit` extension: app-wide configuration and guarantees.
 
-The top layer: it validates the ``RESPKIT_*`` settings (:mod:`.settings`) and
-installs the app-wide hooks of the decorator modules.
+The top layer: it validates the ``RESPKIT_*`` settings that the decorator
+families declare (:mod:`.settings`) and runs each family's
+:meth:`~flask_respkit.core.ResponseDecorator.init_app`. It names no family.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from .auth import challenge_401_hook
-from .cross_origin import install_resources
-from .settings import SETTINGS, State, refuse_unknown_keys, validate
+from .core import family_hooks
+from .settings import State, known_settings, refuse_unknown_keys, validate
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask
@@ -41,10 +41,12 @@ class RespKit:
         """Register the extension with ``app``.
 
         Sets every ``RESPKIT_*`` key the app's config lacks to its default
-        (``app.config.setdefault``) and validates them all. With
+        (``app.config.setdefault``), validates them all, then lets each
+        decorator family install what it does app-wide
+        (:meth:`~flask_respkit.core.ResponseDecorator.init_app`): with
         ``RESPKIT_AUTH_CHALLENGE_401`` (the default) every 401 leaving the app
-        without ``WWW-Authenticate`` gets the default challenge (an
-        ``after_request`` hook).
+        without ``WWW-Authenticate`` gets the default challenge;
+        ``RESPKIT_CORS_RESOURCES`` gives CORS to paths.
 
         :param app: The Flask app.
         :raise RuntimeError: The extension is already registered on ``app``.
@@ -58,10 +60,9 @@ class RespKit:
                 " init_app once per app."
             )
         refuse_unknown_keys(app.config)
-        for setting in SETTINGS:
+        for setting in known_settings():
             app.config.setdefault(setting.key, setting.default)
         settings = validate(app.config)
-        install_resources(app, settings)
-        if settings["RESPKIT_AUTH_CHALLENGE_401"]:
-            app.after_request(challenge_401_hook(settings))
+        for install in family_hooks("init_app"):
+            install(app, settings)
         app.extensions["respkit"] = State(extension=self, settings=settings)

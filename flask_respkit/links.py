@@ -21,7 +21,9 @@ from .urls import (
 )
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
+
+    from .describe import Description
 
 #: A registered relation type (RFC 8288 §2.1.1, compared case-insensitively).
 _REG_REL = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*")
@@ -227,6 +229,8 @@ LinkItem = t.Union[Link, t.Callable[[Response], t.Optional[Link]]]
 
 
 class _LinkHeader(ResponseDecorator, Step):
+    exposes = ("Link",)
+
     def __init__(
         self, links: tuple[LinkItem, ...], rels: tuple[tuple[str, Target], ...]
     ) -> None:
@@ -257,6 +261,14 @@ class _LinkHeader(ResponseDecorator, Step):
 
     def identity(self) -> t.Hashable:
         return (self.links, self.rels)
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        for item in self.links:
+            if isinstance(item, Link):
+                doc.links(*item.rel.split(" "))
+            else:
+                doc.links(more=True)
+        doc.links(*(rel for rel, _ in self.rels))
 
     def __repr__(self) -> str:
         return f"link_header(*{self.links!r}, **{dict(self.rels)!r})"

@@ -24,17 +24,12 @@ from apispec import APISpec, BasePlugin
 from apispec.exceptions import APISpecError
 from flask import Flask, current_app, has_app_context
 
-from .auth import _AuthChallenge, default_challenge
-from .core import ResponseDecorator, decorators_of
-from .cross_origin import Policy, _Cors, cors_policy_of
-from .export import CsvExport
-from .links import Link, _LinkHeader
-from .pagination import CURSOR_PARAM, _Paginate
-from .settings import DEFAULTS, cors_defaults, settings_for
-from .status import _Created, _Headers, _NoContent, _Vary
+from .core import ResponseDecorator, decorators_of, family_hooks
+from .describe import Description, security_scheme_name
+from .settings import defaults, settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from werkzeug.routing import Rule
 
@@ -48,34 +43,6 @@ METHODS = frozenset({*OPERATION_METHODS, "options", "head", "trace"})
 #: A Flask rule's variable parts, as apispec and APIFlask turn them into
 #: OpenAPI path templates (``/items/<int:id>`` is ``/items/{id}``).
 _RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
-#: Characters an OpenAPI component name may not hold.
-_COMPONENT_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-#: Authentication schemes registered with IANA, which OpenAPI's ``http``
-#: security scheme type names (lowercase is the usual spelling).
-HTTP_SCHEMES = frozenset(
-    {
-        "basic",
-        "bearer",
-        "concealed",
-        "digest",
-        "dpop",
-        "gnap",
-        "hoba",
-        "mutual",
-        "negotiate",
-        "oauth",
-        "privatetoken",
-        "scram-sha-1",
-        "scram-sha-256",
-        "vapid",
-    }
-)
-#: The body of the 401 a ``verify`` guard answers with, as JSON.
-_MESSAGE_SCHEMA: dict[str, t.Any] = {
-    "type": "object",
-    "properties": {"message": {"type": "string"}},
-    "required": ["message"],
-}
 #: Keys of one OpenAPI object that exclude each other: the user's one wins.
 _EXCLUSIVE = {
     "example": "examples",
@@ -87,322 +54,6 @@ _EXCLUSIVE = {
 Operation = dict[str, t.Any]
 
 
-def security_scheme_name(scheme: str) -> str:
-    """The ``components.securitySchemes`` name the plugin gives an auth
-    scheme: its lowercase name and ``Auth`` (``bearerAuth``, ``basicAuth``).
-
-    :param scheme: The scheme of an :func:`~flask_respkit.auth_challenge`.
-    """
-    return _COMPONENT_UNSAFE.sub("_", scheme.lower()) + "Auth"
-
-
-def _security_scheme(scheme: str) -> dict[str, t.Any]:
-    """The OpenAPI security scheme object of an HTTP auth scheme: ``http``
-    with the scheme's name for the schemes registered with IANA (``basic``,
-    ``bearer``, ``digest``...), else an ``apiKey`` read from the
-    ``Authorization`` header."""
-    name = scheme.lower()
-    if name in HTTP_SCHEMES:
-        return {
-            "type": "http",
-            "scheme": name,
-            "description": f"HTTP `{scheme}` authentication in `Authorization`.",
-        }
-    return {
-        "type": "apiKey",
-        "in": "header",
-        "name": "Authorization",
-        "description": (
-            f"Send `Authorization: {scheme} <credentials>` (the `{scheme}` scheme)."
-        ),
-    }
-
-
-def _header(description: str, **schema: t.Any) -> dict[str, t.Any]:
-    return {"description": description, "schema": {"type": "string", **schema}}
-
-
-def _join(names: Iterable[str], last: str = ", ") -> str:
-    """``names`` as code, ``, ``-separated; ``last`` before the last one."""
-    quoted = [f"`{n}`" for n in names]
-    return (
-        last.join([", ".join(quoted[:-1]), quoted[-1]])
-        if len(quoted) > 1
-        else "".join(quoted)
-    )
-
-
-class _Doc:
-    """What the kit's decorators on one operation add, built up decorator by
-    decorator, then turned into an OpenAPI operation fragment."""
-
-    def __init__(self) -> None:
-        self.parameters: list[dict[str, t.Any]] = []
-        #: Status code of the success response set by ``created`` or
-        #: ``no_content`` (the outermost of them), or ``None``.
-        self.status: str | None = None
-        self.headers: dict[str, dict[str, t.Any]] = {}
-        self.content: dict[str, dict[str, t.Any]] = {}
-        #: ``csv_export(negotiate=True)``: JSON too.
-        self.negotiated = False
-        self.link_rels: list[str] = []
-        self.link_more = False
-        self.vary: list[str] = []
-        self.errors: dict[str, dict[str, t.Any]] = {}
-        self.challenges: list[tuple[str, str, bool]] = []
-        self.touched = False
-
-    def add_vary(self, *names: str) -> None:
-        for name in names:
-            if name.lower() not in {v.lower() for v in self.vary}:
-                self.vary.append(name)
-
-    def add_rels(self, *rels: str) -> None:
-        for rel in rels:
-            if rel not in self.link_rels:
-                self.link_rels.append(rel)
-
-    def add_parameter(self, parameter: dict[str, t.Any]) -> None:
-        key = (parameter["name"], parameter["in"])
-        if all((p["name"], p["in"]) != key for p in self.parameters):
-            self.parameters.append(parameter)
-
-    # -- one method per decorator -------------------------------------------
-
-    def paginate(self, d: _Paginate, settings: Mapping[str, t.Any]) -> None:
-        per_page = d.per_page or settings["RESPKIT_PER_PAGE"]
-        most = d.max_per_page or settings["RESPKIT_MAX_PER_PAGE"]
-        cursor = d.order is not None
-        if cursor:
-            self.add_parameter(
-                {
-                    "name": CURSOR_PARAM,
-                    "in": "query",
-                    "required": False,
-                    "description": (
-                        "Where the page starts: the opaque, signed token of a"
-                        " `next` link. Leave it out for the first page."
-                    ),
-                    "schema": {"type": "string"},
-                }
-            )
-        else:
-            self.add_parameter(
-                {
-                    "name": d.page_param,
-                    "in": "query",
-                    "required": False,
-                    "description": "The page number, from 1.",
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
-                }
-            )
-        names = [CURSOR_PARAM if cursor else d.page_param]
-        if d.per_page_param is not None:
-            names.append(d.per_page_param)
-            self.add_parameter(
-                {
-                    "name": d.per_page_param,
-                    "in": "query",
-                    "required": False,
-                    "description": (
-                        f"Items per page, {per_page} by default; a larger number"
-                        f" than {most} is lowered to {most}."
-                    ),
-                    "schema": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": most,
-                        "default": per_page,
-                    },
-                }
-            )
-        self.add_rels(*(("first", "next") if cursor else ("first", "prev", "next")))
-        if not cursor:
-            self.add_rels("last")
-            if d.count:
-                self.headers["X-Total-Count"] = {
-                    "description": "The number of items in the whole collection.",
-                    "schema": {"type": "integer", "minimum": 0},
-                }
-        what = (
-            f"{_join(names, ' or ')} is not valid"
-            if cursor
-            else f"{_join(names, ' or ')} is not a whole number of at least 1"
-        )
-        self.errors.setdefault(
-            "400",
-            {"description": f"Bad Request: the query parameter {what}."},
-        )
-
-    def link_header(self, d: _LinkHeader) -> None:
-        for item in d.links:
-            if isinstance(item, Link):
-                self.add_rels(*item.rel.split(" "))
-            else:
-                self.link_more = True
-        self.add_rels(*(rel for rel, _ in d.rels))
-
-    def csv_export(self, d: CsvExport) -> None:
-        columns = f" Columns: {_join(d.labels)}." if d.labels else ""
-        header = " The first line holds the column names." if d.header else ""
-        self.content["text/csv"] = {
-            "schema": {
-                "type": "string",
-                "description": f"CSV (RFC 4180), streamed.{header}{columns}",
-            }
-        }
-        if d.filename is not None:
-            name = d.filename if isinstance(d.filename, str) else None
-            example = f'attachment; filename="{name}"' if name else None
-            self.headers["Content-Disposition"] = {
-                "description": "The CSV is a download"
-                + (f" named `{name}`" if name else "")
-                + " (an ASCII `filename` and the exact UTF-8 `filename*`).",
-                "schema": {"type": "string"},
-                **({"example": example} if example else {}),
-            }
-        if d.negotiate:
-            self.negotiated = True
-            item: dict[str, t.Any] = {"type": "object"}
-            if d.keys:
-                item["properties"] = {key: {} for key in d.keys}
-            self.content["application/json"] = {
-                "schema": {
-                    "type": "array",
-                    "items": item,
-                    "description": "The same rows as JSON objects.",
-                }
-            }
-            self.add_parameter(
-                {
-                    "name": "format",
-                    "in": "query",
-                    "required": False,
-                    "description": (
-                        "`csv` or `json` forces the form; without it, `Accept`"
-                        " decides (JSON unless it prefers `text/csv`)."
-                    ),
-                    "schema": {"type": "string", "enum": ["csv", "json"]},
-                }
-            )
-            self.add_vary("Accept")
-
-    def auth_challenge(self, d: _AuthChallenge, settings: Mapping[str, t.Any]) -> None:
-        scheme = d.scheme or settings["RESPKIT_AUTH_SCHEME"]
-        realm = settings["RESPKIT_AUTH_REALM"] if d.realm is None else d.realm
-        value = str(default_challenge(scheme, realm, dict(d.params)))
-        self.challenges.append((scheme, value, d.verify is not None))
-
-    def cors(self, policy: Policy) -> None:
-        if policy.any_origin:
-            origin = _header("`*`: any origin may read the response.", enum=["*"])
-        else:
-            origin = _header(
-                "The request's `Origin`, when it is allowed (else no CORS headers)."
-            )
-            self.add_vary("Origin")
-        self.headers["Access-Control-Allow-Origin"] = origin
-        if policy.credentials:
-            self.headers["Access-Control-Allow-Credentials"] = _header(
-                "Credentials (cookies, `Authorization`) may be sent.", enum=["true"]
-            )
-        exposed = _join(policy.expose_all)
-        self.headers["Access-Control-Expose-Headers"] = {
-            **_header(f"Response headers browser JavaScript may read: {exposed}."),
-            "example": policy.expose_all_value,
-        }
-
-    def set_headers(self, d: _Headers) -> None:
-        for name, value in d.items:
-            # OpenAPI ignores a Content-Type header: the media type says it.
-            if value is not None and name.lower() != "content-type":
-                self.headers[name] = _header(f"Always `{value}`.", enum=[value])
-
-    # -- the fragment --------------------------------------------------------
-
-    def success_headers(self) -> dict[str, dict[str, t.Any]]:
-        headers = dict(self.headers)
-        if self.link_rels or self.link_more:
-            rels = _join(self.link_rels) if self.link_rels else ""
-            more = " and others chosen per response" if self.link_more else ""
-            headers["Link"] = _header(
-                f"Links (RFC 8288) with the relations {rels}{more}, as absolute"
-                " URLs; a relation that does not apply is left out."
-                if rels
-                else "Links (RFC 8288) chosen per response, as absolute URLs."
-            )
-        if self.vary:
-            headers["Vary"] = {
-                **_header(f"Lists {_join(self.vary)} (besides any other name)."),
-                "example": ", ".join(self.vary),
-            }
-        return headers
-
-    def operation(
-        self, documented: Iterable[str]
-    ) -> tuple[Operation, dict[str, dict[str, t.Any]]]:
-        """The operation fragment, and the security schemes it names.
-
-        :param documented: The status codes the operation documents already.
-        """
-        responses: dict[str, dict[str, t.Any]] = {}
-        if self.status is not None:
-            success = [self.status]
-        else:
-            success = [c for c in documented if c[:1] == "2"] or ["200"]
-        headers = self.success_headers()
-        for code in success:
-            response: dict[str, t.Any] = {"description": _success_description(code)}
-            if headers:
-                response["headers"] = copy.deepcopy(headers)
-            if self.content and code != "204":
-                response["content"] = copy.deepcopy(self.content)
-            responses[code] = response
-        responses.update(self.errors)
-        fragment: Operation = {}
-        schemes: dict[str, dict[str, t.Any]] = {}
-        if self.challenges:
-            # Stacked decorators challenge top first, like the header.
-            challenges = list(reversed(self.challenges))
-            lines = "; ".join(f"`{value}`" for _, value, _ in challenges)
-            guarded = any(verify for _, _, verify in challenges)
-            unauthorized: dict[str, t.Any] = {
-                "description": (
-                    "Unauthorized: no valid credentials. `WWW-Authenticate`"
-                    " says how to authenticate."
-                ),
-                "headers": {
-                    "WWW-Authenticate": {
-                        "description": f"The challenge, one per line: {lines}.",
-                        "schema": {"type": "string"},
-                        "example": challenges[0][1],
-                    }
-                },
-            }
-            if guarded:
-                unauthorized["content"] = {
-                    "application/json": {"schema": copy.deepcopy(_MESSAGE_SCHEMA)},
-                    "text/plain": {"schema": {"type": "string"}},
-                }
-            responses["401"] = unauthorized
-            if guarded:
-                responses["403"] = {
-                    "description": (
-                        "Forbidden: the credentials are valid but not enough."
-                    )
-                }
-            for scheme, _, _ in challenges:
-                schemes.setdefault(
-                    security_scheme_name(scheme), _security_scheme(scheme)
-                )
-            fragment["security"] = [{name: []} for name in schemes]
-        if self.parameters:
-            fragment["parameters"] = self.parameters
-        if responses:
-            fragment["responses"] = responses
-        return fragment, schemes
-
-
 def _success_description(code: str) -> str:
     return {
         "200": "OK",
@@ -411,50 +62,93 @@ def _success_description(code: str) -> str:
     }.get(code, "Success")
 
 
-def _contributions(
-    decorators: Iterable[ResponseDecorator],
+def _code_list(names: Iterable[str], last: str = ", ") -> str:
+    """``names`` as code, ``, ``-separated; ``last`` before the last one."""
+    quoted = [f"`{n}`" for n in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return last.join([", ".join(quoted[:-1]), quoted[-1]])
+
+
+def _header(description: str, **more: t.Any) -> dict[str, t.Any]:
+    return {"description": description, "schema": {"type": "string"}, **more}
+
+
+def describe(
+    decorators: Sequence[ResponseDecorator],
     settings: Mapping[str, t.Any],
-    policy: Policy | None = None,
-) -> _Doc:
-    """What ``decorators`` (innermost first) add to an operation.
+    app: Flask | None = None,
+    endpoint: str | None = None,
+) -> Description | None:
+    """What ``decorators`` (innermost first), and what the families apply to
+    ``endpoint`` app-wide, add to an operation; ``None`` when nothing does.
 
     :param decorators: The kit's decorators on the view of the operation.
     :param settings: The app's ``RESPKIT_*`` settings.
-    :param policy: The CORS policy that decides for the endpoint (its view's
-        outermost ``cors``, else its blueprint's), if any; a ``cors`` among
-        ``decorators`` (on a ``MethodView`` method) wins.
     """
-    doc = _Doc()
-    own_cors: Policy | None = None
-    for d in decorators:
-        doc.touched = True
-        if isinstance(d, _Paginate):
-            doc.paginate(d, settings)
-        elif isinstance(d, _LinkHeader):
-            doc.link_header(d)
-        elif isinstance(d, CsvExport):
-            doc.csv_export(d)
-        elif isinstance(d, _AuthChallenge):
-            doc.auth_challenge(d, settings)
-        elif isinstance(d, _Cors):
-            own_cors = Policy({**cors_defaults(settings), **d.given})
-        elif isinstance(d, _Created):
-            doc.status = "201"
-            doc.headers["Location"] = {
-                "description": "The absolute URL of the new resource.",
-                "schema": {"type": "string", "format": "uri"},
-            }
-        elif isinstance(d, _NoContent):
-            doc.status = "204"
-        elif isinstance(d, _Headers):
-            doc.set_headers(d)
-        elif isinstance(d, _Vary):
-            doc.add_vary(*d.names)
-    policy = own_cors or policy
-    if policy is not None:
-        doc.touched = True
-        doc.cors(policy)
+    chain = list(decorators)
+    if app is not None and endpoint is not None:
+        for app_decorators in family_hooks("app_decorators"):
+            chain.extend(app_decorators(app, endpoint, decorators))
+    if not chain:
+        return None
+    doc = Description()
+    for decorator in chain:
+        decorator.describe(doc, settings)
+    for describe_app in family_hooks("describe_app"):
+        describe_app(doc, settings)
     return doc
+
+
+def _success_headers(doc: Description) -> dict[str, dict[str, t.Any]]:
+    headers = {**doc.headers, **doc.every_response_headers}
+    if doc.link_rels or doc.link_more:
+        rels = _code_list(doc.link_rels)
+        more = " and others chosen per response" if doc.link_more else ""
+        headers["Link"] = _header(
+            f"Links (RFC 8288) with the relations {rels}{more}, as absolute"
+            " URLs; a relation that does not apply is left out."
+            if rels
+            else "Links (RFC 8288) chosen per response, as absolute URLs."
+        )
+    if doc.vary:
+        headers["Vary"] = _header(
+            f"Lists {_code_list(doc.vary)} (besides any other name).",
+            example=", ".join(doc.vary),
+        )
+    return headers
+
+
+def operation(doc: Description, documented: Iterable[str]) -> Operation:
+    """The OpenAPI operation fragment of a description.
+
+    :param documented: The status codes the operation documents already.
+    """
+    success = (
+        [doc.status]
+        if doc.status is not None
+        else [c for c in documented if c[:1] == "2"] or ["200"]
+    )
+    headers = _success_headers(doc)
+    responses: dict[str, dict[str, t.Any]] = {}
+    for code in success:
+        response: dict[str, t.Any] = {"description": _success_description(code)}
+        if headers:
+            response["headers"] = copy.deepcopy(headers)
+        if doc.content and code != "204":
+            response["content"] = copy.deepcopy(doc.content)
+        responses[code] = response
+    responses.update(copy.deepcopy(doc.errors))
+    fragment: Operation = {}
+    if doc.security:
+        fragment["security"] = [{name: []} for name in doc.security]
+    if doc.parameters:
+        fragment["parameters"] = copy.deepcopy(doc.parameters)
+    if responses:
+        fragment["responses"] = responses
+    if doc.deprecated:
+        fragment["deprecated"] = True
+    return fragment
 
 
 # -- Merging: the user's documentation wins ---------------------------------------
@@ -593,19 +287,16 @@ class RespKitPlugin(BasePlugin):
         if operations is None:
             return
         app = self.app_for(kwargs)
-        settings = DEFAULTS if app is None else settings_for(app)
+        settings = defaults() if app is None else settings_for(app)
         for method, view, endpoint, rule in self._views(app, path, operations, kwargs):
-            operation = operations[method]
-            if not isinstance(operation, dict):
+            found = operations[method]
+            if not isinstance(found, dict):
                 continue
-            policy = None
-            if app is not None and endpoint is not None:
-                policy = cors_policy_of(app, endpoint)
-            doc = _contributions(_decorators(view, method), settings, policy)
-            if doc.touched:
+            doc = describe(_decorators(view, method), settings, app, endpoint)
+            if doc is not None:
                 if rule is not None:  # FlaskPlugin documents no path parameter
                     doc.parameters[:0] = _path_parameters(rule)
-                self._merge(operation, doc)
+                self._merge(found, doc)
 
     def _views(
         self,
@@ -658,22 +349,26 @@ class RespKitPlugin(BasePlugin):
         """Whether the plugin has anything to say about ``view``."""
         if decorators_of(view) or _method_decorators(view):
             return True
-        return app is not None and cors_policy_of(app, endpoint) is not None
+        if app is None or endpoint is None:
+            return False
+        return any(
+            app_decorators(app, endpoint, ())
+            for app_decorators in family_hooks("app_decorators")
+        )
 
-    def _merge(self, operation: Operation, doc: _Doc) -> None:
-        responses = operation.get("responses")
+    def _merge(self, found: Operation, doc: Description) -> None:
+        responses = found.get("responses")
         if isinstance(responses, dict):
             _drop_placeholders(responses, doc)
         documented = [str(code) for code in responses or ()]
-        fragment, schemes = doc.operation(documented)
-        for key, value in fragment.items():
+        for key, value in operation(doc, documented).items():
             if key == "parameters":
-                self._merge_parameters(operation, value)
+                self._merge_parameters(found, value)
             elif key == "responses":
-                _merge_responses(operation, value)
-            elif key == "security":
-                operation.setdefault("security", value)
-        self._register(schemes)
+                _merge_responses(found, value)
+            else:  # security, deprecated: the user's own wins
+                found.setdefault(key, value)
+        self._register(doc)
 
     def _merge_parameters(
         self, operation: Operation, parameters: list[dict[str, t.Any]]
@@ -695,13 +390,19 @@ class RespKitPlugin(BasePlugin):
             return (parameter["name"], parameter.get("in", ""))
         return None
 
-    def _register(self, schemes: dict[str, dict[str, t.Any]]) -> None:
+    def _register(self, doc: Description) -> None:
+        """Register the security schemes and components ``doc`` names; a
+        component of the same name that is registered already (the user's own)
+        wins."""
         if self.spec is None:
             raise APISpecError("RespKitPlugin.init_spec was not called")
-        registered = self.spec.components.security_schemes
-        for name, scheme in schemes.items():
-            if name not in registered:  # the user's own, of the same name, wins
-                self.spec.components.security_scheme(name, scheme)
+        components = self.spec.components
+        for name, scheme in doc.security.items():
+            if name not in components.security_schemes:
+                components.security_scheme(name, copy.deepcopy(scheme))
+        for name, schema in doc.components.get("schemas", {}).items():
+            if name not in components.schemas:
+                components.schema(name, copy.deepcopy(schema))
 
 
 #: What a framework documents for a view it knows nothing about (APIFlask's
@@ -709,7 +410,7 @@ class RespKitPlugin(BasePlugin):
 _ANY_JSON: dict[str, t.Any] = {"application/json": {"schema": {}}}
 
 
-def _drop_placeholders(responses: dict[t.Any, t.Any], doc: _Doc) -> None:
+def _drop_placeholders(responses: dict[t.Any, t.Any], doc: Description) -> None:
     """Remove what a framework made up and the decorators contradict: a 2xx
     response saying only "JSON of any shape" when the view answers another
     status (``created``, ``no_content``), and that JSON beside ``text/csv``
@@ -723,7 +424,7 @@ def _drop_placeholders(responses: dict[t.Any, t.Any], doc: _Doc) -> None:
         if doc.status is not None and str(code) != doc.status:
             if set(response) <= {"description", "content"}:
                 del responses[code]
-        elif content and "text/csv" in doc.content and not doc.negotiated:
+        elif content and doc.content and "application/json" not in doc.content:
             del response["content"]
 
 

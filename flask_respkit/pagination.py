@@ -20,10 +20,13 @@ from werkzeug.exceptions import BadRequest
 from ._http import LINK_QUERY_SAFE, check_bool, check_positive_int
 from .core import F, ResponseDecorator, Step
 from .links import Link, append_links
+from .settings import Setting
 from .urls import base_url
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flask import Flask
+
+    from .describe import Description
 
 _DIGITS = re.compile(r"[0-9]+")
 #: The largest offset a database takes (a signed 64-bit integer).
@@ -462,6 +465,21 @@ class _CursorStep(_PaginateStep):
 
 
 class _Paginate(ResponseDecorator):
+    exposes = ("Link", "X-Total-Count")
+    settings = (
+        Setting("RESPKIT_PER_PAGE", 20, check_positive_int),
+        Setting("RESPKIT_MAX_PER_PAGE", 100, check_positive_int),
+    )
+
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, t.Any]) -> None:
+        per_page, most = settings["RESPKIT_PER_PAGE"], settings["RESPKIT_MAX_PER_PAGE"]
+        if per_page > most:
+            raise ValueError(
+                "RESPKIT_PER_PAGE must not exceed RESPKIT_MAX_PER_PAGE"
+                f" ({per_page} > {most})"
+            )
+
     def __init__(
         self,
         per_page: int | None,
@@ -531,6 +549,61 @@ class _Paginate(ResponseDecorator):
                 f" add a 'pagination' parameter to {getattr(view, '__name__', view)}"
             )
         return super().__call__(view)
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        per_page = self.per_page or settings["RESPKIT_PER_PAGE"]
+        most = self.max_per_page or settings["RESPKIT_MAX_PER_PAGE"]
+        cursor = self.order is not None
+        if cursor:
+            doc.parameter(
+                CURSOR_PARAM,
+                "query",
+                "Where the page starts: the opaque, signed token of a"
+                " `next` link. Leave it out for the first page.",
+                {"type": "string"},
+            )
+        else:
+            doc.parameter(
+                self.page_param,
+                "query",
+                "The page number, from 1.",
+                {"type": "integer", "minimum": 1, "default": 1},
+            )
+        names = [CURSOR_PARAM if cursor else self.page_param]
+        if self.per_page_param is not None:
+            names.append(self.per_page_param)
+            doc.parameter(
+                self.per_page_param,
+                "query",
+                f"Items per page, {per_page} by default; a larger number"
+                f" than {most} is lowered to {most}.",
+                {"type": "integer", "minimum": 1, "maximum": most, "default": per_page},
+            )
+        if cursor:
+            doc.links("first", "next")
+        else:
+            doc.links("first", "prev", "next", "last")
+            if self.count:
+                doc.header(
+                    "X-Total-Count",
+                    {
+                        "description": "The number of items in the whole collection.",
+                        "schema": {"type": "integer", "minimum": 0},
+                    },
+                )
+        either = " or ".join(f"`{n}`" for n in names)
+        what = "is not valid" if cursor else "is not a whole number of at least 1"
+        doc.error("400", f"Bad Request: the query parameter {either} {what}.")
+
+    def summary(self, settings: Mapping[str, t.Any]) -> str:
+        per_page = self.per_page or settings["RESPKIT_PER_PAGE"]
+        most = self.max_per_page or settings["RESPKIT_MAX_PER_PAGE"]
+        if self.order is None:
+            mode = f"page={self.page_param!r}, count={self.count}"
+        else:
+            keys = tuple(("-" if d else "") + k for k, d in self.order)
+            mode = f"cursor={keys!r}"
+        return f"paginate({mode}, per_page={per_page}, max_per_page={most})"
 
     def __repr__(self) -> str:
         mode = (

@@ -10,7 +10,11 @@ from flask import Response, current_app
 
 from ._http import add_vary, check_field_value, check_token, check_vary_names
 from .core import F, ResponseDecorator, Step
+from .describe import header
 from .urls import Target, check_target, resolve_target
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .describe import Description
 
 
 class _NoContent(ResponseDecorator, Step):
@@ -43,6 +47,9 @@ class _NoContent(ResponseDecorator, Step):
 
     def identity(self) -> t.Hashable:
         return ()
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        doc.success("204")
 
     def __repr__(self) -> str:
         return "no_content"
@@ -82,6 +89,8 @@ def no_content(view: F | None = None) -> F | t.Callable[[F], F]:
 
 
 class _Created(ResponseDecorator, Step):
+    exposes = ("Location",)
+
     def __init__(self, location: Target) -> None:
         self.location = location
 
@@ -96,6 +105,19 @@ class _Created(ResponseDecorator, Step):
 
     def identity(self) -> t.Hashable:
         return self.location
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        doc.success("201")
+        doc.header(
+            "Location",
+            {
+                "description": "The absolute URL of the new resource.",
+                "schema": {"type": "string", "format": "uri"},
+            },
+        )
+
+    def __repr__(self) -> str:
+        return f"created({self.location!r})"
 
 
 def created(location: Target) -> t.Callable[[F], F]:
@@ -141,6 +163,12 @@ class _Headers(ResponseDecorator, Step):
 
     def identity(self) -> t.Hashable:
         return self.items
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        for name, value in self.items:
+            # OpenAPI ignores a Content-Type header: the media type says it.
+            if value is not None and name.lower() != "content-type":
+                doc.header(name, header(f"Always `{value}`.", enum=[value]))
 
     def __repr__(self) -> str:
         return f"headers({dict(self.items)!r})"
@@ -196,6 +224,9 @@ class _Vary(ResponseDecorator, Step):
 
     def identity(self) -> t.Hashable:
         return self.names
+
+    def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
+        doc.varies(*self.names)
 
     def __repr__(self) -> str:
         return f"vary{self.names!r}"

@@ -29,20 +29,18 @@ from ..cross_origin import (
     ALLOW_CREDENTIALS,
     ALLOW_ORIGIN,
     EXPOSE_HEADERS,
-    SAFELISTED,
-    Grant,
-    Policy,
-    _Cors,
-    cors_policy_of,
-)
-from ..settings import (
     ORIGIN,
+    SAFELISTED,
+    Cors,
+    Grant,
     Origins,
+    Policy,
     check_allow_headers,
     check_expose_headers,
     check_max_age,
     check_methods,
     check_origins,
+    cors_policy_of,
 )
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -480,7 +478,7 @@ def resources(
     return table
 
 
-class _CrossOrigin(_Cors):
+class _CrossOrigin(Cors):
     """:func:`cross_origin`: options merged with the app's ``CORS_*`` config
     once per app, into a :class:`FlaskCorsPolicy`."""
 
