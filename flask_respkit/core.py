@@ -87,9 +87,21 @@ class Step:
     #: handlers still run first.
     errors: t.ClassVar[bool] = False
 
+    #: When :meth:`before` runs among the chain's ``before`` hooks: by
+    #: ascending order, outermost first among equals. Guards and steps that
+    #: give the view arguments keep 0; a step that must see what every one
+    #: of them did (say, one answering ``304 Not Modified``, which must not
+    #: tell an unauthenticated client anything) sets a higher one.
+    before_order: t.ClassVar[int] = 0
+
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
         """Run before the view; may change the view's keyword arguments, or
         raise an :class:`~werkzeug.exceptions.HTTPException` to answer early.
+
+        A response returned instead of calling the view gets, when it is an
+        error (status 400 and up), the error edits of the chain (those of
+        steps with :attr:`errors`); otherwise (a ``304``) the edits the view's
+        own response would have had, innermost first.
 
         :param kwargs: The keyword arguments the view will be called with.
         :return: A response to send instead of calling the view, or ``None``.
@@ -540,13 +552,13 @@ class Plan:
         self.pairs = pairs
         self.below = below
         steps = [step for _, step in pairs]
-        #: ``before`` hooks, outermost first (and their async forms).
-        self.befores = tuple(
-            s.before for s in reversed(steps) if _overrides(s, "before")
-        )
+        #: ``before`` hooks by :attr:`~Step.before_order`, outermost first
+        #: among equals (and their async forms).
+        ordered = sorted(reversed(steps), key=lambda s: s.before_order)
+        self.befores = tuple(s.before for s in ordered if _overrides(s, "before"))
         self.befores_async = tuple(
             s.before_async
-            for s in reversed(steps)
+            for s in ordered
             if _overrides(s, "before") or _overrides(s, "before_async")
         )
         #: ``returned`` hooks, innermost first.
@@ -629,6 +641,14 @@ class Plan:
             answer = step.apply(default_options_response(app))
         return answer
 
+    def _answered_early(self, early: Response, kwargs: dict[str, t.Any]) -> Response:
+        """A ``before`` hook answered instead of the view: an error (a 401)
+        gets the error edits; any other answer (a 304) the edits the view's
+        response would have had."""
+        if early.status_code >= 400:
+            return _apply(self.early_error_afters, early, kwargs)
+        return _apply(self.afters, early, kwargs)
+
     def _finish(self, app: Flask, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         """The view's return value converted, then edited innermost first."""
         for observe in self.observers:
@@ -656,7 +676,7 @@ class Plan:
             for before in plan.befores:
                 early = before(kwargs)
                 if early is not None:
-                    return _apply(plan.early_error_afters, early, kwargs)
+                    return plan._answered_early(early, kwargs)
         except Exception:
             plan._failed(kwargs, early=True)
             raise
@@ -682,7 +702,7 @@ class Plan:
             for before in plan.befores_async:
                 early = await before(kwargs)
                 if early is not None:
-                    return _apply(plan.early_error_afters, early, kwargs)
+                    return plan._answered_early(early, kwargs)
         except Exception:
             plan._failed(kwargs, early=True)
             raise

@@ -12,8 +12,10 @@ from flask_respkit import (
     auth_challenge,
     cors,
     created,
+    headers,
     paginate,
     response_decorator,
+    vary,
 )
 from flask_respkit.core import OptionsRoutedView, ResponseDecorator, Step, decorators_of
 
@@ -734,3 +736,69 @@ def test_cors_on_an_error_handler_answers_no_options_of_its_own(
     assert r.status_code == 404
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Methods" not in r.headers
+
+
+# -- before_order and early answers that are not errors --------------------------
+
+
+class _NotModifiedStep(Step):
+    """Answers 304 before the view, after every guard (a higher before_order),
+    and sees the arguments other steps gave the view."""
+
+    before_order = 10
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, t.Any]] = []
+
+    def before(self, kwargs: dict[str, t.Any]) -> Response | None:
+        self.seen.append(dict(kwargs))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return None
+
+
+class _NotModified(ResponseDecorator, _NotModifiedStep):
+    def identity(self) -> t.Hashable:
+        return id(self)
+
+
+@pytest.mark.parametrize("late_on_top", [True, False])
+def test_a_late_before_runs_after_every_guard_and_argument(
+    bare_app: Flask, late_on_top: bool
+) -> None:
+    late = _NotModified()
+    guard = auth_challenge("Bearer", verify=lambda a: a is not None)
+    pages = paginate(per_page=5)
+
+    def view(pagination: t.Any) -> str:
+        return "body"
+
+    chain = [late, guard, pages] if late_on_top else [guard, pages, late]
+    for decorator in reversed(chain):
+        view = decorator(view)
+    bare_app.add_url_rule("/", "view", view)
+    client = bare_app.test_client()
+    denied = client.get("/", headers={"If-None-Match": '"v1"'})
+    assert denied.status_code == 401  # the guard wins over the 304
+    assert late.seen == []
+    ok = client.get("/", headers={"If-None-Match": '"v1"', "Authorization": "Bearer t"})
+    assert ok.status_code == 304
+    assert late.seen[0]["pagination"].per_page == 5  # paginate ran first
+
+
+def test_an_early_answer_below_400_gets_the_views_edits(bare_app: Flask) -> None:
+    @bare_app.get("/")
+    @cors("https://a.example")
+    @headers(cache_control="max-age=60")
+    @vary("Accept")
+    @_NotModified()
+    def view() -> str:
+        raise AssertionError("the view must not run")
+
+    r = bare_app.test_client().get(
+        "/", headers={"If-None-Match": '"v1"', "Origin": "https://a.example"}
+    )
+    assert r.status_code == 304
+    assert r.headers["Cache-Control"] == "max-age=60"
+    assert r.headers["Access-Control-Allow-Origin"] == "https://a.example"
+    assert [v.strip() for v in r.headers["Vary"].split(",")] == ["Accept", "Origin"]
