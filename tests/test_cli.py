@@ -521,3 +521,20 @@ def test_the_example_page_app_without_the_extension() -> None:
     assert check.output == "2 kit-decorated views, no configuration errors\n"
     rows = table(invoke(web, "routes").output)
     assert rows["/", "GET"][1][0].startswith("headers(")
+
+
+def test_the_docs_test_example_runs() -> None:
+    """docs/cli.rst: the ``RespKit.check`` test passes on the factory's app,
+    and fails once its config loses ``SECRET_KEY``."""
+    page = (ROOT / "docs" / "cli.rst").read_text("utf-8")
+    block = re.search(
+        r"\.\. code-block:: python\n\n((?:    .*\n|\n)+)",
+        page[page.index("in tests") :],
+    )
+    assert block is not None
+    source = "\n".join(line[4:] for line in block[1].splitlines())
+    namespace: dict[str, t.Any] = {"Flask": Flask, "__name__": "docs"}
+    exec(compile(source, "docs/cli.rst", "exec"), namespace)
+    namespace["test_configuration"]()
+    with pytest.raises(ValueError, match=NO_SECRET_KEY):
+        RespKit.check(namespace["create_app"]({"SECRET_KEY": None}))
