@@ -476,7 +476,7 @@ class Plan:
         #: The step answering ``OPTIONS`` (CORS), or ``None``: the outermost
         #: receiving them, as :func:`~flask_respkit.cross_origin.cors_policy_of`
         #: finds it.
-        self.options = _answering_options(pairs) if answers_options else None
+        self.options_step = _answering_options(pairs) if answers_options else None
         #: The :meth:`~Step.before` hooks (:meth:`~Step.before_async` for an
         #: ``async def`` view), outermost first.
         self.before = _before_hooks(steps, is_async)
@@ -495,15 +495,15 @@ class Plan:
         #: calling the view: the wrappers further in never ran, so theirs too.
         self.errors_before_view = ErrorEdits([*below, *errors])
 
-    def _options(self, app: Flask) -> Response | None:
-        """Answer an ``OPTIONS`` request with :attr:`options`: its own answer
+    def _answer_options(self, app: Flask) -> Response | None:
+        """Answer an ``OPTIONS`` request with :attr:`options_step`: its own answer
         (a preflight), else Flask's automatic one through its
         :meth:`~Step.apply`, unless the view handles ``OPTIONS`` itself.
         ``None`` for any other request."""
         req = request._get_current_object()  # type: ignore[attr-defined]
         if req.method != "OPTIONS":
             return None
-        step = t.cast(Step, self.options)
+        step = t.cast(Step, self.options_step)
         answer = step.options(req, app)
         if answer is None and not view_handles_options(app, req):
             answer = step.apply(default_options_response(app))
@@ -527,8 +527,8 @@ class Plan:
         kwargs: t.Any,
     ) -> Response:
         """Run one request of a sync view."""
-        if self.options is not None:
-            answer = self._options(app)
+        if self.options_step is not None:
+            answer = self._answer_options(app)
             if answer is not None:
                 return answer
         try:
@@ -553,8 +553,8 @@ class Plan:
         kwargs: t.Any,
     ) -> Response:
         """Run one request of an ``async def`` view, in its event loop."""
-        if self.options is not None:
-            answer = self._options(app)
+        if self.options_step is not None:
+            answer = self._answer_options(app)
             if answer is not None:
                 return answer
         try:
