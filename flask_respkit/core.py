@@ -421,11 +421,12 @@ class ErrorEdits:
     """The :meth:`~Step.apply` edits that steps with :attr:`~Step.errors`
     make to an error response.
 
-    :param pairs: ``(decorator, step)`` of those steps, innermost first.
+    :param pairs: ``(decorator, step)`` pairs, innermost first; those whose
+        step has :attr:`~Step.errors` count.
     """
 
     def __init__(self, pairs: Iterable[_Pair]) -> None:
-        pairs = tuple(pairs)
+        pairs = [(d, s) for d, s in pairs if s.errors]
         #: The decorators the edits come from.
         self.decorators = frozenset(d for d, _ in pairs)
         #: The edits, innermost first.
@@ -454,9 +455,9 @@ class Plan:
     """A view's chain resolved for one app: what each of its requests runs.
 
     :param pairs: ``(decorator, step)`` of the chain, innermost first.
-    :param below: ``(decorator, step)`` of the steps with
-        :attr:`~Step.errors` of the kit's wrappers further in, behind a
-        decorator that is not the kit's.
+    :param below: ``(decorator, step)`` of the kit's wrappers further in,
+        behind a decorator that is not the kit's: this plan applies their
+        error edits when it answers before calling the view.
     :param is_async: The view is ``async def``.
     :param answers_options: The step receiving ``OPTIONS`` answers them (not
         in an error handler's call).
@@ -472,7 +473,6 @@ class Plan:
     ) -> None:
         steps = [s for _, s in pairs]
         converter = _converter(pairs)
-        errors = [(d, s) for d, s in pairs if s.errors]
         #: The step answering ``OPTIONS`` (CORS), or ``None``: the outermost
         #: receiving them, as :func:`~flask_respkit.cross_origin.cors_policy_of`
         #: finds it.
@@ -490,10 +490,10 @@ class Plan:
         self.edits = _edits([s for s in steps if s is not converter], after=True)
         #: The error edits when the view raised (or its response's conversion
         #: or edits did).
-        self.errors_in_view = ErrorEdits(errors)
+        self.errors_in_view = ErrorEdits(pairs)
         #: The error edits when the chain answered early or raised before
         #: calling the view: the wrappers further in never ran, so theirs too.
-        self.errors_before_view = ErrorEdits([*below, *errors])
+        self.errors_before_view = ErrorEdits([*below, *pairs])
 
     def _answer_options(self, app: Flask) -> Response | None:
         """Answer an ``OPTIONS`` request with :attr:`options_step`: its own answer
@@ -688,12 +688,7 @@ class Chain:
         """This chain's plan for ``app``, without the decorators in ``leave``."""
         pairs = [(d, d.step_for(app)) for d in self.decorators if d not in leave]
         below = [(d, d.step_for(app)) for d in self.below if d not in leave]
-        return Plan(
-            pairs,
-            [(d, s) for d, s in below if s.errors],
-            is_async=self.is_async,
-            answers_options=not handler,
-        )
+        return Plan(pairs, below, is_async=self.is_async, answers_options=not handler)
 
     def _method_plan(self, app: Flask, cls: type) -> Plan:
         """The plan for a call as a method of ``cls``, once checked that no
