@@ -210,7 +210,10 @@ class ResponseDecorator:
         with its plans, for every decorator equal to this one."""
         if isinstance(self, Step) and type(self).resolve is ResponseDecorator.resolve:
             return self
-        return _kept(app, self, lambda: self.resolve(app, settings_for(app)))
+        return _kept(app, self, self._resolve, app)
+
+    def _resolve(self, app: Flask) -> Step:
+        return self.resolve(app, settings_for(app))
 
     def __call__(self, view: F) -> F:
         return wrap_view(view, self)
@@ -221,8 +224,8 @@ class ResponseDecorator:
 _RESOLVED = "respkit.resolved"
 
 
-def _kept(app: Flask, key: t.Hashable, build: Callable[[], _T]) -> _T:
-    """What ``build()`` returns, built once per app and kept in it.
+def _kept(app: Flask, key: t.Hashable, build: Callable[..., _T], *args: t.Any) -> _T:
+    """What ``build(*args)`` returns, built once per app and kept in it.
 
     No lock: building is pure, so threads racing on an app's first requests
     at worst build the same thing twice, and all keep the first one stored.
@@ -232,7 +235,7 @@ def _kept(app: Flask, key: t.Hashable, build: Callable[[], _T]) -> _T:
         kept = app.extensions.setdefault(_RESOLVED, {})
     found: _T | None = kept.get(key)
     if found is None:
-        found = kept.setdefault(key, build())
+        found = kept.setdefault(key, build(*args))
     return found
 
 
@@ -661,7 +664,7 @@ class Chain:
 
     def plan(self, app: Flask) -> Plan:
         """The plan for ``app``, built on first use and kept in the app."""
-        return _kept(app, self, lambda: self._build(app))
+        return _kept(app, self, self._build, app)
 
     def plan_for_call(self, app: Flask, first: object) -> Plan:
         """The plan for a call of the wrapper with a positional argument
@@ -671,15 +674,14 @@ class Chain:
         :raise TypeError: A decorator of this method is also in its class's
             ``decorators``.
         """
+        if isinstance(first, View):
+            cls = type(first)
+            return _kept(app, (self, cls), self._method_plan, app, cls)
         if isinstance(first, BaseException):
             # An error handler: it answers no OPTIONS, and leaves to the
             # raising view's pending error edits what they do.
             pending = request.environ.get(_PENDING, frozenset())
-            key = (self, pending)
-            return _kept(app, key, lambda: self._build(app, pending, handler=True))
-        if isinstance(first, View):
-            cls = type(first)
-            return _kept(app, (self, cls), lambda: self._method_plan(app, cls))
+            return _kept(app, (self, pending), self._build, app, pending, True)
         return self.plan(app)
 
     def _build(
