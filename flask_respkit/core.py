@@ -181,8 +181,7 @@ class ResponseDecorator:
 
     def identity(self) -> t.Hashable:
         """The options that make two decorators equal; equal ones stacked on
-        one view apply once, and share one step per app. The default is the
-        object's identity (``id``)."""
+        one view apply once. The default is the object's identity (``id``)."""
         return id(self)
 
     def __eq__(self, other: object) -> bool:
@@ -207,13 +206,15 @@ class ResponseDecorator:
 
     def step_for(self, app: Flask) -> Step:
         """The step for ``app``: resolved on first use, then kept in the app
-        with its plans, for every decorator equal to this one."""
+        with its plans."""
         if isinstance(self, Step) and type(self).resolve is ResponseDecorator.resolve:
             return self
-        return _kept(app, self, self._resolve, app)
+        # Keyed by id(), hashed in C: a blueprint's cors asks on every
+        # request. The entry holds the decorator, so the id stays its own.
+        return _kept(app, id(self), self._resolve, app)[1]
 
-    def _resolve(self, app: Flask) -> Step:
-        return self.resolve(app, settings_for(app))
+    def _resolve(self, app: Flask) -> tuple[ResponseDecorator, Step]:
+        return self, self.resolve(app, settings_for(app))
 
     def __call__(self, view: F) -> F:
         return wrap_view(view, self)

@@ -741,3 +741,76 @@ def test_cors_on_an_error_handler_answers_no_options_of_its_own(
     assert r.status_code == 404
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Methods" not in r.headers
+
+
+class _Note(ResponseDecorator, Step):
+    """Sets one ``X-Notes`` header; stacked notes merge into it, top first."""
+
+    def __init__(self, *notes: str) -> None:
+        self.notes = notes
+
+    def identity(self) -> t.Hashable:
+        return self.notes
+
+    def apply(self, response: Response) -> Response:
+        response.headers["X-Notes"] = ",".join(self.notes)
+        return response
+
+    def merge(self, outer: Step) -> Step | None:
+        return _Note(*outer.notes, *self.notes) if isinstance(outer, _Note) else None
+
+
+def test_steps_merge_into_one_edit_top_first(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @_Note("top")
+    @tag
+    @_Note("bottom")
+    def view() -> str:
+        return ""
+
+    r = client.get("/")
+    assert r.headers.getlist("X-Notes") == ["top,bottom"]
+    assert r.headers["X-Tag"] == "tag"
+
+
+def test_a_plan_is_built_from_the_app_alone_and_kept_in_it() -> None:
+    app = Flask(__name__)
+
+    class Items(MethodView):
+        # a decorator that is not the kit's, outermost
+        decorators: t.ClassVar = [tag, _plain_decorator]
+
+        def get(self) -> str:
+            return "get"
+
+    view = Items.as_view("items")
+    app.add_url_rule("/items", view_func=view)
+    chain = view.__respkit__  # type: ignore[attr-defined]
+    plan = chain.plan(app)  # no request, no app context
+    assert chain.plan(app) is plan
+    assert app.extensions["respkit.resolved"][chain] is plan
+    assert "respkit" not in app.extensions  # the extension's key stays free
+    assert app.test_client().get("/items").headers["X-Tag"] == "tag"
+
+
+def test_an_app_its_steps_refer_to_is_still_collected() -> None:
+    import gc
+    import weakref
+
+    class _Holds(ResponseDecorator):
+        def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
+            step = Step()
+            step.app = app  # type: ignore[attr-defined]
+            return step
+
+    @_Holds()
+    def shared() -> str:
+        return "x"
+
+    app = Flask("holding")
+    app.add_url_rule("/", "shared", shared)
+    assert app.test_client().get("/").status_code == 200
+    ref = weakref.ref(app)
+    del app
+    gc.collect()
+    assert ref() is None
