@@ -288,7 +288,8 @@ class ResponseDecorator:
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         """Build the step for one app. Called once per app (see
-        :meth:`step_for`).
+        :meth:`step_for`; twice at worst, when threads race on the app's
+        first requests: it must not depend on which call wins).
 
         :param app: The app the decorated view runs in.
         :param settings: The app's validated ``RESPKIT_*`` settings, or the
@@ -307,9 +308,9 @@ class ResponseDecorator:
             return self
         # Keyed by id(), hashed in C: a blueprint's cors asks on every
         # request. The entry holds the decorator, so the id stays its own.
-        return _kept(app, id(self), self._resolve, app)[1]
+        return _kept(app, id(self), self._step_entry, app)[1]
 
-    def _resolve(self, app: Flask) -> tuple[ResponseDecorator, Step]:
+    def _step_entry(self, app: Flask) -> tuple[ResponseDecorator, Step]:
         return self, self.resolve(app, settings_for(app))
 
     def __call__(self, view: F) -> F:
