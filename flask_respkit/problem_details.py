@@ -146,7 +146,7 @@ def _dumps(members: Mapping[str, t.Any]) -> bytes:
 
 
 class Problem(HTTPException):
-    """An error to raise (or :func:`~flask.abort` with) that is answered as
+    """An error to raise that is answered as
     ``application/problem+json`` (RFC 9457), with or without
     ``RESPKIT_PROBLEM_DETAILS``::
 
@@ -172,8 +172,12 @@ class Problem(HTTPException):
     handlers registered for a class it is (``Problem``, ``HTTPException``,
     ``Exception``) see it first; one may ``return error`` to send it. A
     handler for a status code (``@app.errorhandler(404)``) does not: Flask
-    finds those by the exception class's ``code``, which ``Problem`` leaves
-    unset (set ``code`` on a subclass of your own to change that).
+    gives those the Werkzeug exception of that code and its subclasses only.
+    A subclass of your own that also inherits it does reach them::
+
+        class OutOfCredit(Problem, Forbidden):
+            def __init__(self, balance):
+                super().__init__(403, type=OUT_OF_CREDIT, balance=balance)
 
     :param status: The HTTP status, an int from 400 to 599.
     :param title: A short summary of the problem type; by default the status
@@ -345,8 +349,8 @@ def prefers_html(environ: Mapping[str, t.Any]) -> bool:
     """Whether the request's ``Accept`` rates ``text/html`` above both
     ``application/json`` and ``application/problem+json`` (a browser
     navigating; ``fetch()`` sends ``*/*``, which rates them alike)."""
-    raw = environ.get("HTTP_ACCEPT", "")
-    if "html" not in raw:
+    raw = environ.get("HTTP_ACCEPT", "").lower()
+    if "html" not in raw and "text/*" not in raw:
         return False
     ranges = accept_ranges(raw)
     json_q = max(
