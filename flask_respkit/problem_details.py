@@ -235,7 +235,7 @@ class Problem(HTTPException):
             check_uri_reference("Problem(type=)", type)
         if instance is not None:
             check_uri_reference("Problem(instance=)", instance)
-        super().__init__(detail)
+        super().__init__(description=detail)
         self.code = status
         self.type = type
         self.title = self.name if title is None else title

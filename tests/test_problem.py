@@ -21,6 +21,7 @@ from werkzeug.exceptions import (
     Forbidden,
     HTTPException,
     InternalServerError,
+    MethodNotAllowed,
     NotFound,
     ServiceUnavailable,
     TooManyRequests,
@@ -984,3 +985,15 @@ def test_openapi_without_the_setting_has_no_problem(version: str) -> None:
     admin = spec["paths"]["/admin"]["get"]["responses"]
     assert MEDIA_TYPE not in admin["401"]["content"]
     assert "application/json" in admin["401"]["content"]
+
+
+def test_a_subclass_may_inherit_any_werkzeug_exception() -> None:
+    class NotHere(Problem, MethodNotAllowed):
+        def __init__(self) -> None:
+            super().__init__(405, detail="Use PUT.", headers={"Allow": "PUT"})
+
+    error = NotHere()
+    assert (error.detail, error.valid_methods) == ("Use PUT.", None)
+    r = error.get_response()
+    assert json.loads(r.get_data())["detail"] == "Use PUT."
+    assert r.headers["Allow"] == "PUT"
