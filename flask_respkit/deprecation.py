@@ -110,12 +110,15 @@ class _Deprecated(ResponseDecorator, Step):
         if self.sunset_value is not None:
             headers[SUNSET] = self.sunset_value
         if self.dynamic:
-            links = list(self.fixed)
+            links = []
             for rel, target in self.dynamic:
                 url = resolve_target(target, response)
                 if url is not None:
                     links.append(Link._make(link_uri(url), rel))
-            append_links(response, links)
+            if "Link" in headers:
+                append_links(response, (*self.fixed, *links))
+            elif links or self.fixed:
+                headers.add("Link", ", ".join(map(str, (*self.fixed, *links))))
         elif self.fixed_value is not None:
             if "Link" in headers:
                 append_links(response, self.fixed)

@@ -229,11 +229,21 @@ def test_links_join_the_views_own_without_repeats(app: Flask, client: t.Any) -> 
         pagination.total = 3
         return [pagination.page]
 
+    @app.get("/list-endpoint")
+    @deprecated(SINCE, link="https://docs.example/v1", successor="new")
+    @paginate(per_page=1)
+    def listing_endpoint(pagination: t.Any) -> list[int]:
+        pagination.total = 3
+        return [pagination.page]
+
     r = client.get("/old")
     assert r.headers["Link"].count("successor-version") == 1
-    r = client.get("/list?page=2")
-    assert len(r.headers.getlist("Link")) == 1
-    assert set(_links(r)) == {"first", "prev", "next", "last", "successor-version"}
+    for path in ("/list?page=2", "/list-endpoint?page=2"):
+        r = client.get(path)
+        assert len(r.headers.getlist("Link")) == 1
+        assert set(_links(r)) >= {"first", "prev", "next", "last", "successor-version"}
+    assert _links(r)["successor-version"] == "http://localhost/new"
+    assert _links(r)["deprecation"] == "https://docs.example/v1"
 
 
 def test_the_same_decorator_twice_applies_once(app: Flask, client: t.Any) -> None:
