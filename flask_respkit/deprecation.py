@@ -156,8 +156,8 @@ class _Deprecated(ResponseDecorator, Step):
         when = self.since.strftime("%Y-%m-%d %H:%M:%S UTC")
         headers = {
             DEPRECATION: header(
-                f"Deprecated since {when} (RFC 9745): `@` and the Unix time in"
-                " seconds.",
+                f"The endpoint is deprecated from {when} (RFC 9745): `@` and"
+                " the Unix time in seconds.",
                 example=self.deprecation_value,
             )
         }

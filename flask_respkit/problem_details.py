@@ -2,9 +2,10 @@
 and ``RESPKIT_PROBLEM_DETAILS``, which answers every error of an app as
 ``application/problem+json``.
 
-A family on the seam (:mod:`flask_respkit.core`): its setting is declared on
-:class:`ProblemDetails`, whose ``init_app`` installs the app-wide error handler
-and whose ``describe_app`` documents the kit's error responses.
+A family on the seam (:mod:`flask_respkit.core`) that makes no decorator: its
+``ResponseDecorator`` class declares the setting, installs the app-wide error
+handler (:func:`handle_http_exception`) in its ``init_app`` and documents the
+kit's error responses as problems in its ``describe_app``.
 
 The module is named ``problem_details``, not ``problem``: the package exports
 a function :func:`problem`, which would hide a module of that name
@@ -145,6 +146,20 @@ def _dumps(members: Mapping[str, t.Any]) -> bytes:
     return json.dumps(members, separators=(",", ":"), allow_nan=False).encode()
 
 
+def _refuse_value(extensions: Mapping[str, t.Any]) -> None:
+    """Raise naming the first extension member JSON cannot carry."""
+    for name, value in extensions.items():
+        try:
+            _dumps({name: value})
+        except (TypeError, ValueError) as e:
+            kind = TypeError if isinstance(e, TypeError) else ValueError
+            raise kind(
+                f"Problem extension member {name!r} must be JSON-serialisable"
+                f" (str, int, float, bool, None, lists and dicts of them;"
+                f" no NaN or infinity): {e}"
+            ) from None
+
+
 class Problem(HTTPException):
     """An error to raise that is answered as
     ``application/problem+json`` (RFC 9457), with or without
@@ -250,25 +265,22 @@ class Problem(HTTPException):
             members["detail"] = detail
         if instance is not None:
             members["instance"] = instance
-        for name, value in extensions.items():
+        for name in extensions:
             if not EXTENSION_NAME.fullmatch(name) or name in STANDARD_MEMBERS:
                 raise ValueError(
                     f"Problem extension member {name!r}: a name is a letter,"
                     " then letters, digits or '_', three characters at least,"
                     " and not type, title, status, detail or instance"
                 )
-            try:
-                _dumps({name: value})
-            except (TypeError, ValueError) as e:
-                raise type_of_error(e)(
-                    f"Problem extension member {name!r} must be JSON-serialisable"
-                    f" (str, int, float, bool, None, lists and dicts of them;"
-                    f" no NaN or infinity): {e}"
-                ) from None
-            members[name] = value
+        members.update(extensions)
+        try:
+            body = _dumps(members)
+        except (TypeError, ValueError):
+            _refuse_value(extensions)
+            raise  # pragma: no cover - _refuse_value raises
         self.extensions = MappingProxyType(dict(extensions))
         #: The encoded body.
-        self.body = _dumps(members)
+        self.body = body
 
     @property
     def status(self) -> int:
@@ -300,11 +312,6 @@ class Problem(HTTPException):
 
     def __repr__(self) -> str:
         return f"Problem({self.code}, title={self.title!r}, detail={self.detail!r})"
-
-
-def type_of_error(error: Exception) -> type[Exception]:
-    """``TypeError`` or ``ValueError``, as ``error`` is."""
-    return TypeError if isinstance(error, TypeError) else ValueError
 
 
 def problem(
@@ -382,7 +389,8 @@ def _exception_headers(
 def problem_response(error: HTTPException) -> Response:
     """The answer ``RESPKIT_PROBLEM_DETAILS`` gives to ``error``, during a
     request: for a client whose ``Accept`` prefers ``text/html`` over JSON,
-    Werkzeug's HTML page (or the response ``error`` carries); otherwise
+    Werkzeug's HTML page (or the response ``error`` carries; a 500's page
+    with the generic text); otherwise
     ``application/problem+json``::
 
         {"type": "about:blank", "title": "Not Found", "status": 404,
@@ -405,11 +413,13 @@ def problem_response(error: HTTPException) -> Response:
         return error.get_response()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     environ = request.environ
+    code = t.cast(int, error.code)
     if prefers_html(environ):
+        if code == 500 and error.response is None:
+            error = InternalServerError()  # the generic page, not the message
         response = app.make_response(error.get_response(environ))
         add_vary(response.headers, _VARY_ACCEPT)
         return t.cast(Response, response)
-    code = t.cast(int, error.code)
     members: dict[str, t.Any] = {
         "type": "about:blank",
         "title": error.name,

@@ -258,9 +258,14 @@ def test_a_500s_detail_is_always_the_generic_text(
         raise_it()
         return "never"
 
-    r = app.test_client().get("/")
+    client = app.test_client()
+    r = client.get("/")
     assert _problem(r)["detail"] == GENERIC_500
     assert b"hunter2" not in r.data
+    page = client.get("/", headers={"Accept": BROWSER})
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<title>500 Internal Server Error</title>" in page.data
+    assert b"hunter2" not in page.data
 
 
 def test_testing_mode_still_raises_the_exception() -> None:
