@@ -31,6 +31,8 @@ ORDER = (
     "bench_cursor",
     "bench_stacked",
     "bench_csv",
+    "bench_problem",
+    "bench_deprecation",
 )
 
 

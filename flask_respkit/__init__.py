@@ -4,13 +4,16 @@ from __future__ import annotations
 
 # The families register in import order, which is the order of their headers
 # in the CORS expose list: Link, X-Total-Count, WWW-Authenticate,
-# Content-Disposition, Location (the first ones are read most).
+# Content-Disposition, Location, Deprecation, Sunset (the first ones are read
+# most).
 # isort: off
 from .links import Link, link_header
 from .pagination import Pagination, paginate
 from .auth import Challenge, auth_challenge, challenge_response
 from .export import csv_export
 from .status import created, headers, no_content, vary
+from .problem_details import Problem, problem
+from .deprecation import deprecated
 from .cross_origin import cors
 from .core import response_decorator
 from .extension import RespKit
@@ -22,16 +25,19 @@ __all__ = [
     "Challenge",
     "Link",
     "Pagination",
+    "Problem",
     "RespKit",
     "auth_challenge",
     "challenge_response",
     "cors",
     "created",
     "csv_export",
+    "deprecated",
     "headers",
     "link_header",
     "no_content",
     "paginate",
+    "problem",
     "response_decorator",
     "vary",
 ]

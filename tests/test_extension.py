@@ -58,6 +58,7 @@ def test_every_key_gets_its_default_with_setdefault() -> None:
     assert app.config["RESPKIT_AUTH_CHALLENGE_401"] is True
     assert app.config["RESPKIT_CORS_ORIGINS"] == "*"
     assert app.config["RESPKIT_CSV_DIALECT"] == "excel"
+    assert app.config["RESPKIT_PROBLEM_DETAILS"] is False
 
 
 def test_keys_match_the_contract() -> None:
@@ -80,6 +81,7 @@ def test_keys_match_the_contract() -> None:
         "RESPKIT_CSV_DIALECT",
         "RESPKIT_PER_PAGE",
         "RESPKIT_MAX_PER_PAGE",
+        "RESPKIT_PROBLEM_DETAILS",
     }
 
 
@@ -105,6 +107,8 @@ def test_settings_are_read_only() -> None:
         ("RESPKIT_PER_PAGE", True, TypeError),
         ("RESPKIT_MAX_PER_PAGE", -1, ValueError),
         ("RESPKIT_AUTH_CHALLENGE_401", "yes", TypeError),
+        ("RESPKIT_PROBLEM_DETAILS", "yes", TypeError),
+        ("RESPKIT_PROBLEM_DETAILS", 1, TypeError),
         ("RESPKIT_AUTH_SCHEME", "Bas ic", ValueError),
         ("RESPKIT_AUTH_SCHEME", None, TypeError),
         ("RESPKIT_AUTH_REALM", "a\r\nSet-Cookie: x=1", ValueError),

@@ -15,6 +15,8 @@ real cross-origin request. Try the API with curl too::
         http://127.0.0.1:5000/items
     curl -i http://127.0.0.1:5000/admin/stats
     curl -i -H 'Authorization: Bearer demo-token' http://127.0.0.1:5000/admin/stats
+    curl -i http://127.0.0.1:5000/items/999999999
+    curl -i http://127.0.0.1:5000/item/7
     curl -o items.csv http://127.0.0.1:5000/items.csv
     curl http://127.0.0.1:5000/openapi.json
 
@@ -31,7 +33,12 @@ Every decorator of the kit is used once at least: ``cors`` on the whole
 blueprint, ``paginate`` and ``link_header`` on the list, ``csv_export``
 streaming every row, ``created`` and ``no_content`` on the writes,
 ``auth_challenge`` guarding the admin routes with a Bearer token, ``headers``
-and ``vary``, and ``request_id``, a ``response_decorator`` of our own.
+and ``vary``, ``deprecated`` on the old ``/item/<id>`` URL (its successor is
+``/items/<id>``), and ``request_id``, a ``response_decorator`` of our own.
+
+Every error is RFC 9457 Problem Details (``RESPKIT_PROBLEM_DETAILS``):
+``application/problem+json`` with a ``detail`` saying what was wrong, and the
+blueprint's CORS headers, so the page's ``fetch()`` can read it.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ import tempfile
 import threading
 import typing as t
 import uuid
+from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -61,7 +69,6 @@ from flask import (
     url_for,
 )
 from werkzeug.datastructures import Authorization
-from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 try:  # the OpenAPI description is optional: flask-respkit[openapi]
@@ -82,10 +89,12 @@ from flask_respkit import (
     cors,
     created,
     csv_export,
+    deprecated,
     headers,
     link_header,
     no_content,
     paginate,
+    problem,
     response_decorator,
     vary,
 )
@@ -160,6 +169,7 @@ api = Flask(__name__)
 api.config["DATABASE"] = os.environ.get("ITEMS_DB", "")
 api.config["RESPKIT_AUTH_REALM"] = "items"
 api.config["RESPKIT_MAX_PER_PAGE"] = 100
+api.config["RESPKIT_PROBLEM_DETAILS"] = True  # every error as problem+json
 RespKit(api)
 bp = Blueprint("api", __name__)
 
@@ -169,14 +179,6 @@ def close_db(exc: BaseException | None) -> None:
     conn = g.pop("db", None)
     if conn is not None:
         conn.close()
-
-
-@api.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> tuple[dict[str, t.Any], int]:
-    """Errors as JSON, like every other answer of the API. The kit's
-    decorators still edit these responses: the 401 keeps its challenge, and
-    CORS and the request id are added."""
-    return {"message": error.description}, error.code or 500
 
 
 @response_decorator(errors=True)
@@ -200,7 +202,8 @@ def bearer_ok(auth: Authorization | None) -> bool:
                     realm="items",
                     error="invalid_token",
                     error_description="The access token is not valid.",
-                )
+                ),
+                body=problem(401, detail="The access token is not valid."),
             )
         )
     return True
@@ -246,19 +249,38 @@ def list_items(pagination: Pagination) -> list[dict[str, t.Any]]:
     return [item_dict(row) for row in rows]
 
 
-@bp.get("/items/<int:id>")
-@request_id
-@headers(cache_control="max-age=60")
-@link_header(SCHEMA, collection="api.list_items")
-def get_item(id: int) -> dict[str, t.Any]:
+def find_item(id: int) -> dict[str, t.Any]:
+    """The item ``id``, or a 404."""
     row = (
         db()
         .execute("SELECT id, name, category, price FROM items WHERE id = ?", (id,))
         .fetchone()
     )
     if row is None:
-        abort(404)
+        abort(404, f"There is no item {id}.")
     return item_dict(row)
+
+
+@bp.get("/items/<int:id>")
+@request_id
+@headers(cache_control="max-age=60")
+@link_header(SCHEMA, collection="api.list_items")
+def get_item(id: int) -> dict[str, t.Any]:
+    return find_item(id)
+
+
+@bp.get("/item/<int:id>")
+@request_id
+@deprecated(
+    date(2026, 1, 1),
+    sunset=date(2030, 1, 1),
+    link="api.openapi",  # the API description says what replaces it
+    successor="api.get_item",
+)
+def get_item_v0(id: int) -> dict[str, t.Any]:
+    """The first URL of an item, kept for old clients: every answer (errors
+    too) says it is deprecated, when it goes, and where its successor is."""
+    return find_item(id)
 
 
 @bp.get("/items.csv")
@@ -291,18 +313,18 @@ def new_id(response: Response) -> int:
 @bp.post("/items")
 @request_id
 @created(lambda response: url_for("api.get_item", id=new_id(response)))
-def add_item() -> tuple[dict[str, t.Any], int] | dict[str, t.Any]:
+def add_item() -> Response | dict[str, t.Any]:
     """``{"name": ..., "category": ..., "price": ...}`` → 201 with ``Location``."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        return {"message": "Send a JSON object."}, 400
+        return problem(400, detail="Send a JSON object.")
     name, category, price = data.get("name"), data.get("category"), data.get("price")
     if not isinstance(name, str) or not 0 < len(name) <= 200:
-        return {"message": "name must be a string of 1-200 characters."}, 400
+        return problem(400, detail="name must be a string of 1-200 characters.")
     if category not in CATEGORIES:
-        return {"message": f"category must be one of {', '.join(CATEGORIES)}."}, 400
+        return problem(400, detail=f"category must be one of {', '.join(CATEGORIES)}.")
     if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
-        return {"message": "price must be a number >= 0."}, 400
+        return problem(400, detail="price must be a number >= 0.")
     with db() as conn:
         cursor = conn.execute(
             "INSERT INTO items (name, category, price) VALUES (?, ?, ?)",
@@ -377,8 +399,8 @@ def build_openapi() -> dict[str, t.Any]:
 
 
 # Only the page's origin may read the API from a browser. The page may also
-# read our own X-Request-Id; Link, X-Total-Count, WWW-Authenticate, Location
-# and Content-Disposition are exposed by the kit itself.
+# read our own X-Request-Id; Link, X-Total-Count, WWW-Authenticate, Location,
+# Content-Disposition, Deprecation and Sunset are exposed by the kit itself.
 cors(WEB_ORIGIN, expose_headers=["X-Request-Id"], max_age=600)(bp)
 api.register_blueprint(bp)
 

@@ -93,7 +93,10 @@ def test_bad_page_or_category_is_a_400(example: Example) -> None:
         assert r.status_code == 400, query
         assert "Link" not in r.headers
         assert re.fullmatch(r"[0-9a-f]{32}", r.headers["X-Request-Id"])
-        assert r.json()["message"]  # the API's JSON error handler
+        assert r.headers["Content-Type"] == "application/problem+json"
+        problem = r.json()
+        assert (problem["status"], problem["title"]) == (400, "Bad Request")
+        assert ("page" if "page" in query else "category") in problem["detail"]
 
 
 def test_every_answer_has_its_own_request_id(example: Example) -> None:
@@ -104,7 +107,7 @@ def test_every_answer_has_its_own_request_id(example: Example) -> None:
         requests.get(example.api + "/admin/stats", timeout=5),  # the guard's 401
     ]
     assert [a.status_code for a in answers] == [200, 200, 404, 401]
-    assert "not found" in answers[2].json()["message"]
+    assert answers[2].json()["detail"] == "There is no item 999999999."
     ids = {a.headers["X-Request-Id"] for a in answers}
     assert len(ids) == 4
 
@@ -160,6 +163,43 @@ def test_preflight_is_answered_before_the_guard(example: Example) -> None:
     assert requests.delete(url, headers=_admin(), timeout=5).status_code == 204
 
 
+def test_a_cross_origin_error_is_a_readable_problem(example: Example) -> None:
+    r = requests.get(
+        example.api + "/items/999999999", headers={"Origin": example.web}, timeout=5
+    )
+    assert r.status_code == 404
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert r.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "There is no item 999999999.",
+    }
+    assert r.headers["Access-Control-Allow-Origin"] == example.web
+    assert {"Accept", "Origin"} <= {v.strip() for v in r.headers["Vary"].split(",")}
+    assert re.fullmatch(r"[0-9a-f]{32}", r.headers["X-Request-Id"])
+
+
+def test_the_old_item_url_is_deprecated_with_a_successor(example: Example) -> None:
+    for item, status in ((7, 200), (999999999, 404)):
+        r = requests.get(
+            f"{example.api}/item/{item}", headers={"Origin": example.web}, timeout=5
+        )
+        assert r.status_code == status
+        assert r.headers["Deprecation"] == "@1767225600"  # 1 January 2026
+        assert r.headers["Sunset"] == "Tue, 01 Jan 2030 00:00:00 GMT"
+        assert r.links["successor-version"]["url"] == f"{example.api}/items/{item}"
+        assert r.links["deprecation"]["url"] == f"{example.api}/openapi.json"
+        exposed = r.headers["Access-Control-Expose-Headers"]
+        assert "Deprecation" in exposed
+        assert "Sunset" in exposed
+    new = requests.get(
+        r.links["successor-version"]["url"].replace("999999999", "7"), timeout=5
+    )
+    assert new.json() == requests.get(f"{example.api}/item/7", timeout=5).json()
+    assert "Deprecation" not in new.headers
+
+
 # -- auth_challenge, vary, headers -------------------------------------------
 
 
@@ -170,7 +210,12 @@ def test_admin_route_challenges_with_bearer(example: Example) -> None:
     )
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == 'Bearer realm="items"'
-    assert r.json() == {"message": "Authentication required."}
+    assert r.json() == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "Authentication required.",
+    }
     assert r.headers["Access-Control-Allow-Origin"] == example.web
     assert "www-authenticate" in r.headers["Access-Control-Expose-Headers"].lower()
 
@@ -180,6 +225,7 @@ def test_admin_route_challenges_with_bearer(example: Example) -> None:
         'Bearer realm="items", error="invalid_token",'
         ' error_description="The access token is not valid."'
     )
+    assert r.json()["detail"] == "The access token is not valid."
     r = requests.get(url, auth=("admin", TOKEN), timeout=5)  # Basic is not Bearer
     assert r.status_code == 401
 
@@ -224,7 +270,8 @@ def test_bad_item_is_a_400_without_location(example: Example, body: object) -> N
     r = requests.post(example.api + "/items", json=body, timeout=5)
     assert r.status_code == 400
     assert "Location" not in r.headers
-    assert r.json()["message"]
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert r.json()["detail"]
 
 
 # -- csv_export --------------------------------------------------------------
@@ -310,6 +357,22 @@ def test_openapi_description_is_written_from_the_decorators(example: Example) ->
     assert challenge["example"] == 'Bearer realm="items"'
     delete = paths["/admin/items/{id}"]["delete"]
     assert set(delete["responses"]) == {"204", "401", "403"}
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    assert delete["responses"]["401"]["content"] == {
+        "application/problem+json": problem
+    }
+    assert items["responses"]["400"]["content"] == {"application/problem+json": problem}
+    assert spec["components"]["schemas"]["Problem"]["required"] == [
+        "type",
+        "title",
+        "status",
+    ]
+    old = paths["/item/{id}"]["get"]
+    assert old["deprecated"] is True
+    assert old["responses"]["200"]["headers"]["Sunset"]["example"] == (
+        "Tue, 01 Jan 2030 00:00:00 GMT"
+    )
+    assert "deprecated" not in paths["/items/{id}"]["get"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
@@ -325,7 +388,7 @@ module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 r = module.api.test_client().get("/openapi.json")
 assert r.status_code == 501, r.status_code
-assert "flask-respkit[openapi]" in r.json["message"], r.json
+assert "flask-respkit[openapi]" in r.json["detail"], r.json
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
@@ -397,6 +460,9 @@ def test_demo_page_in_chromium(example: Example) -> None:
             # The admin route: first without a token, then with it.
             page.click("#stats-anon")
             expect(page.locator("#admin-status")).to_have_text("401 UNAUTHORIZED")
+            expect(page.locator("#admin-body")).to_contain_text(
+                '"detail": "Authentication required."'
+            )
             expect(page.locator("#www-authenticate")).to_have_text(
                 'Bearer realm="items"'
             )
@@ -405,6 +471,29 @@ def test_demo_page_in_chromium(example: Example) -> None:
             expect(page.locator("#admin-status")).to_have_text("200 OK")
             expect(page.locator("#admin-body")).to_contain_text('"categories"')
             expect(page.locator("#www-authenticate")).to_have_text("(none)")
+
+            # Errors: the Problem Details body the page read cross-origin.
+            page.click("#error-404")
+            expect(page.locator("#error-status")).to_have_text("404 NOT FOUND")
+            expect(page.locator("#error-type")).to_have_text("application/problem+json")
+            expect(page.locator("#error-body")).to_contain_text(
+                '"detail": "There is no item 999999999."'
+            )
+            page.click("#error-400")
+            expect(page.locator("#error-status")).to_have_text("400 BAD REQUEST")
+            expect(page.locator("#error-body")).to_contain_text(
+                "Query parameter 'page' must be a whole number of at least 1"
+            )
+            page.click("#old-item")
+            expect(page.locator("#deprecation")).to_contain_text(
+                "Deprecation: @1767225600"
+            )
+            expect(page.locator("#deprecation")).to_contain_text(
+                "Sunset: Tue, 01 Jan 2030 00:00:00 GMT"
+            )
+            expect(page.locator("#deprecation")).to_contain_text(
+                f'<{example.api}/items/7>; rel="successor-version"'
+            )
 
             # A preflighted POST, then a preflighted DELETE with the token.
             page.click("#create-button")

@@ -44,6 +44,8 @@ def test_its_header_is_exposed_by_cors() -> None:
         "WWW-Authenticate",
         "Content-Disposition",
         "Location",
+        "Deprecation",
+        "Sunset",
         GREETING,
     ]
     assert GREETING in exposed_headers()

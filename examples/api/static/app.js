@@ -63,6 +63,23 @@ async function adminStats(token) {
   $("admin-body").textContent = JSON.stringify(await response.json(), null, 1);
 }
 
+// An error answer: Problem Details (RFC 9457), readable because the API's
+// CORS headers are on error responses too.
+async function showProblem(path) {
+  const response = await fetch(`${API}${path}`, { headers: { Accept: "application/json" } });
+  status($("error-status"), response);
+  $("error-type").textContent = response.headers.get("Content-Type") ?? "(not readable)";
+  $("error-body").textContent = JSON.stringify(await response.json(), null, 1);
+}
+
+// The deprecated URL: its answer says so, when it goes, and what replaces it.
+async function oldItem() {
+  const response = await fetch(`${API}/item/7`, { headers: { Accept: "application/json" } });
+  $("deprecation").textContent = ["Deprecation", "Sunset", "Link"]
+    .map((name) => `${name}: ${response.headers.get(name) ?? "(not readable)"}`)
+    .join("\n");
+}
+
 // fetch() rejects when the browser blocks a response (CORS) or the API is down.
 function showError(error) {
   const box = $("error");
@@ -118,6 +135,9 @@ $("csv").href = `${API}/items.csv`;
 $("token").value = window.ITEMS_DEMO.demoToken; // a demo: never ship a token in a page
 $("stats-anon").onclick = guarded(() => adminStats(null));
 $("stats-token").onclick = guarded(() => adminStats($("token").value));
+$("error-404").onclick = guarded(() => showProblem("/items/999999999"));
+$("error-400").onclick = guarded(() => showProblem("/items?page=0"));
+$("old-item").onclick = guarded(oldItem);
 $("create").onsubmit = guarded(createItem);
 $("delete-button").onclick = guarded(deleteItem);
 guarded(loadItems)(`${API}/items?per_page=10`);
