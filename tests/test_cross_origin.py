@@ -56,7 +56,7 @@ def vary_of(r: t.Any) -> list[str]:
         ({"origins": "https://a.example/"}, ValueError, "origins.*serialized"),
         ({"origins": "https://a.example/path"}, ValueError, "serialized origin"),
         ({"origins": "a.example"}, ValueError, "serialized origin"),
-        ({"origins": "https://*.example.com"}, ValueError, "re.compile"),
+        ({"origins": "https://*example.com"}, ValueError, "not an origin pattern"),
         ({"origins": "https://a.example:99999"}, ValueError, "serialized origin"),
         ({"origins": "https://a.example\r\nX-Evil: 1"}, ValueError, "control"),
         ({"origins": ["https://a.example", "*"]}, ValueError, "alone"),
