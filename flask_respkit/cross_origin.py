@@ -115,32 +115,53 @@ class OriginPattern(t.NamedTuple):
     #: ``"*"``: any port, the default included; else the port's digits.
     port: str | None
 
-    def matches(self, scheme: str, host: str, port: str | None) -> bool:
-        """Whether an origin's parts (from :func:`split_origin`) match."""
-        if scheme != self.scheme:
-            return False
-        if self.port != "*" and port != self.port:
-            return False
-        suffix = self.suffix
-        if suffix is None:
-            return host == self.host
-        if not host.endswith(suffix):
-            return False
-        labels = host[: -len(suffix)]  # one or more whole labels
-        return bool(labels) and labels[0] != "." and ".." not in host
+    def matcher(self) -> Callable[[str], bool]:
+        """A function telling whether a lower-cased ASCII ``Origin`` value
+        matches, by string comparisons only (no regex)."""
+        head = f"{self.scheme}://"
+        start = len(head)
+        suffix, host, port = self.suffix, self.host, self.port
+        if suffix is not None and port is None:
+            # the common case, https://*.example.com: head, labels, suffix
+            end = -len(suffix)
+
+            def subdomain(origin: str) -> bool:
+                if not (origin.startswith(head) and origin.endswith(suffix)):
+                    return False
+                labels = origin[start:end]
+                return (
+                    bool(labels)
+                    and not labels.strip(_HOST_CHARS)
+                    and labels[0] != "." != labels[-1]
+                    and ".." not in labels
+                )
+
+            return subdomain
+
+        def any_form(origin: str) -> bool:
+            if not origin.startswith(head):
+                return False
+            parts = _host_port(origin[start:])
+            if parts is None or (port != "*" and parts[1] != port):
+                return False
+            if suffix is None:
+                return parts[0] == host
+            labels = parts[0][: -len(suffix)]
+            return (
+                parts[0].endswith(suffix)
+                and bool(labels)
+                and labels[0] != "." != labels[-1]
+                and ".." not in labels
+            )
+
+        return any_form
 
 
-def split_origin(origin: str) -> tuple[str, str, str | None] | None:
-    """An ``Origin`` value as ``(scheme, host, port)``, lower-cased, or
-    ``None`` when it is not a well-formed ``scheme://host[:port]``: string
-    operations only, as every request from an origin that no exact entry
-    lists goes through here."""
-    if not origin.isascii():
-        return None
-    scheme, sep, rest = origin.lower().partition("://")
-    if not sep:
-        return None
-    if rest[:1] == "[":  # an IPv6 address
+def _host_port(rest: str) -> tuple[str, str | None] | None:
+    """``host[:port]`` (lower-cased) as ``(host, port)``, or ``None`` when it
+    is not well-formed: a DNS name or IPv4 address, or an IPv6 address in
+    brackets; a port of 1 to 5 digits up to 65535."""
+    if rest[:1] == "[":
         end = rest.find("]") + 1
         host, rest = rest[:end], rest[end:]
         if (
@@ -160,7 +181,27 @@ def split_origin(origin: str) -> tuple[str, str, str | None] | None:
         port.isdigit() and len(port) <= 5 and int(port) <= 65535
     ):
         return None
-    return scheme, host, port
+    return host, port
+
+
+def compile_patterns(
+    patterns: tuple[OriginPattern, ...],
+) -> Callable[[str], bool] | None:
+    """One function telling whether a lower-cased ASCII ``Origin`` value
+    matches any of ``patterns`` (``None`` for none).
+
+    .. versionadded:: 0.2.0
+    """
+    if not patterns:
+        return None
+    matchers = tuple(p.matcher() for p in patterns)
+    if len(matchers) == 1:
+        return matchers[0]
+
+    def any_pattern(origin: str) -> bool:
+        return any(match(origin) for match in matchers)
+
+    return any_pattern
 
 
 def _bad_pattern(option: str, value: str, why: str = "") -> ValueError:
@@ -613,8 +654,9 @@ class Policy(Step):
         self.origins: Origins = (
             Origins(frozenset(), (), None) if self.any_origin else origins
         )
-        #: The origin patterns, matched without a regex.
+        #: The origin patterns, and one function matching them (or ``None``).
         self.globs = self.origins.globs
+        self.match_globs = compile_patterns(self.globs)
         if options["allow_credentials"]:
             for pattern in self.globs:
                 check_credentialed_pattern(pattern, self.credentials_option)
@@ -650,18 +692,15 @@ class Policy(Step):
         """Whether a request ``Origin`` value is allowed."""
         if self.any_origin:
             return True
-        exact, patterns, predicate, globs = self.origins
+        exact, patterns, predicate, _ = self.origins
         if origin in exact:
             return True
         lower = origin.lower()
         if lower in exact and lower != "null":  # "null" is compared exactly
             return True
-        if globs:
-            parts = split_origin(origin)
-            if parts is not None:
-                for glob in globs:
-                    if glob.matches(*parts):
-                        return True
+        match_globs = self.match_globs
+        if match_globs is not None and origin.isascii() and match_globs(lower):
+            return True
         # "null" and malformed values never reach a regex or the callable
         if not (patterns or predicate) or not ORIGIN.fullmatch(origin):
             return False

@@ -43,7 +43,6 @@ from ..cross_origin import (
     check_pattern,
     cors_policy_of,
     log_refusal,
-    split_origin,
 )
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -363,12 +362,9 @@ class FlaskCorsPolicy(Policy):
             return True
         if origin.isascii() and origin.lower() in self.literals:
             return True
-        if self.globs:
-            parts = split_origin(origin)
-            if parts is not None:
-                for glob in self.globs:
-                    if glob.matches(*parts):
-                        return True
+        match_globs = self.match_globs
+        if match_globs and origin.isascii() and match_globs(origin.lower()):
+            return True
         patterns = self.origins.patterns
         if not patterns or not ORIGIN.fullmatch(origin):
             return False  # "null" and malformed values never reach a regex
