@@ -1023,7 +1023,7 @@ def cors(
     ::
 
         @app.get("/api/items")
-        @cors(["https://app.example.com", re.compile(r"https://[a-z]+\\.example\\.com")],
+        @cors(["https://example.com", "https://*.example.com"],
               allow_credentials=True, max_age=600)
         def items():
             return db.items()
@@ -1034,8 +1034,10 @@ def cors(
     ``RESPKIT_CORS_*`` value, else the built-in default shown in the docs.
 
     :param origins: ``"*"`` (the default), one serialized origin
-        (``scheme://host[:port]``, compared case-insensitively), an iterable of
-        origins and compiled regexes (matched with ``fullmatch``), or a callable
+        (``scheme://host[:port]``, compared case-insensitively) or origin
+        pattern (``https://*.example.com``: one or more whole labels;
+        ``http://localhost:*``: any port), an iterable of origins, patterns
+        and compiled regexes (matched with ``fullmatch``), or a callable
         ``(origin) -> bool``. ``"null"`` matches only when listed, and exactly.
     :param methods: Methods a preflight may ask for (exact, case-sensitive
         tokens, upper-cased here); ``None``: the route's methods.
@@ -1046,11 +1048,14 @@ def cors(
         kit's own (``Link``, ``X-Total-Count``, ``WWW-Authenticate``,
         ``Content-Disposition``, ``Location``) are always listed after them.
     :param allow_credentials: Send ``Access-Control-Allow-Credentials: true``;
-        not allowed with ``origins="*"``.
+        not allowed with ``origins="*"``, nor with a pattern over a public
+        suffix (``https://*.github.io``) or over plain ``http`` but for
+        ``localhost``, ``127.0.0.1`` and ``[::1]``.
     :param max_age: Seconds (or a ``timedelta``) a browser may cache a preflight.
     :param allow_private_network: Answer private network access preflights.
-    :raise ValueError: An option is invalid (CR/LF, a path or wildcard in an
-        origin, a non-token name) or credentials meet ``"*"``.
+    :raise ValueError: An option is invalid (CR/LF, a path in an origin, a
+        ``*`` outside the two pattern forms, a non-token name) or credentials
+        meet ``"*"`` or a pattern they may not.
     :raise TypeError: An option has the wrong type or name.
 
     .. versionadded:: 0.1.0
