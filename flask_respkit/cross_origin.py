@@ -187,8 +187,8 @@ def _host_port(rest: str) -> tuple[str, str | None] | None:
 def compile_patterns(
     patterns: tuple[OriginPattern, ...],
 ) -> Callable[[str], bool] | None:
-    """One function telling whether a lower-cased ASCII ``Origin`` value
-    matches any of ``patterns`` (``None`` for none).
+    """One function telling whether an ``Origin`` value, as sent, matches
+    any of ``patterns`` (``None`` for none). Only ASCII values can.
 
     .. versionadded:: 0.2.0
     """
@@ -196,10 +196,18 @@ def compile_patterns(
         return None
     matchers = tuple(p.matcher() for p in patterns)
     if len(matchers) == 1:
-        return matchers[0]
+        match = matchers[0]
+
+        def one_pattern(origin: str) -> bool:
+            return origin.isascii() and match(origin.lower())
+
+        return one_pattern
 
     def any_pattern(origin: str) -> bool:
-        return any(match(origin) for match in matchers)
+        if not origin.isascii():
+            return False
+        lower = origin.lower()
+        return any(match(lower) for match in matchers)
 
     return any_pattern
 
@@ -699,7 +707,7 @@ class Policy(Step):
         if lower in exact and lower != "null":  # "null" is compared exactly
             return True
         match_globs = self.match_globs
-        if match_globs is not None and origin.isascii() and match_globs(lower):
+        if match_globs is not None and match_globs(origin):
             return True
         # "null" and malformed values never reach a regex or the callable
         if not (patterns or predicate) or not ORIGIN.fullmatch(origin):

@@ -10,11 +10,14 @@ import typing as t
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flask_respkit import RespKit, cors
 from flask_respkit.cross_origin import (
     check_credentialed_pattern,
     check_pattern,
+    compile_patterns,
     public_suffixes,
 )
 
@@ -414,3 +417,94 @@ def test_exact_origins_need_no_suffix_check() -> None:
     compiled = check_pattern("origins", "https://github.io:*")  # one host only
     check_credentialed_pattern(compiled)
     cors(["https://github.io", "http://app.example.com"], allow_credentials=True)
+
+
+# -- the matcher against an oracle written independently of it -----------------
+
+PIECES = [
+    "https://", "http://", "https:", "//", "a", "b-1", "_", "example", "com",
+    "xexample", "evil", ".", "..", ":", "8443", "443", "99999", "/", "@", "?",
+    "#", " ", "%2e", "*", "[::1]", "[", "]", "\xe9", "A", "EXAMPLE",
+]  # fmt: skip
+ORACLE_ORIGIN = re.compile(
+    r"(https?)://((?:[a-z0-9_~-]+\.)*[a-z0-9_~-]+|\[[0-9a-f:.]+\])(?::([0-9]{1,5}))?"
+)
+
+
+def oracle(pattern: str, origin: str) -> bool:
+    """What API.md §3a says, by labels: scheme exact; ``*.`` one or more whole
+    non-empty labels before the fixed ones; no ``:*``: no port written."""
+    scheme, _, rest = pattern.partition("://")
+    if rest.startswith("["):
+        end = rest.index("]") + 1
+        host, port = rest[:end], rest[end + 1 :]
+    else:
+        host, _, port = rest.partition(":")
+    if not origin.isascii():
+        return False
+    found = ORACLE_ORIGIN.fullmatch(origin.lower())
+    if not found or found[1] != scheme:
+        return False
+    if found[3] is not None and int(found[3]) > 65535:
+        return False
+    if port == "*":
+        pass
+    elif port:
+        if found[3] != port:
+            return False
+    elif found[3] is not None:
+        return False
+    if not host.startswith("*."):
+        return found[2] == host
+    fixed = host[2:].split(".")
+    labels = found[2].split(".")
+    return len(labels) > len(fixed) and labels[-len(fixed) :] == fixed
+
+
+LABELS = ["a", "b-1", "x_y", "EXAMPLE", "", "a b", "x@y", "%2e", "\xe9", "a/b", "*"]
+#: Hosts near the patterns' own, and look-alikes.
+FIXED = [
+    "example.com", "EXAMPLE.com", "example.com.", "xexample.com", "a.example",
+    "example.com.evil.net", "com", "localhost", "[::1]", "[::2]", "127.0.0.1",
+]  # fmt: skip
+PORTS = ["", ":8443", ":443", ":", ":99999", ":0", ":80", "/", ":x", ":84430"]
+PATTERNS = [
+    "https://*.example.com",
+    "https://*.example.com:*",
+    "https://*.example.com:8443",
+    "http://*.a.example:*",
+    "http://localhost:*",
+    "http://[::1]:*",
+]
+
+
+def near(pattern: str) -> st.SearchStrategy[str]:
+    """Origins built around ``pattern``: its scheme, valid labels, its fixed
+    host and port most of the time, something else the rest."""
+    scheme, _, rest = pattern.partition("://")
+    fixed = rest[2:] if rest.startswith("*.") else rest
+    fixed = fixed[: -len(":*")] if fixed.endswith(":*") else fixed
+    fixed, _, port = fixed.partition(":") if "[" not in fixed else (fixed, "", "")
+    labels = st.lists(st.sampled_from(["a", "b-1", "x_y"] * 3 + LABELS), min_size=1)
+    subdomains = st.builds(
+        "{}{}".format,
+        labels.map(".".join),
+        st.sampled_from(["."] * 6 + ["", ".."]),
+    )
+    return st.builds(
+        "{}{}{}{}".format,
+        st.sampled_from([f"{scheme}://"] * 6 + ["https://", "http://", "wss://", ""]),
+        st.one_of(st.just(""), subdomains),
+        st.sampled_from([fixed] * len(FIXED) + FIXED),
+        st.sampled_from([f":{port}" if port else "", ":8080"] * 3 + PORTS),
+    )
+
+
+@given(st.sampled_from(PATTERNS), st.data())
+@settings(max_examples=3000, deadline=None)
+def test_matching_agrees_with_a_label_oracle(pattern: str, data: st.DataObject) -> None:
+    free = st.lists(st.sampled_from(PIECES), max_size=9).map("".join)
+    origin = data.draw(st.one_of(free, near(pattern), near(pattern)), label="origin")
+    match = compile_patterns((check_pattern("origins", pattern),))
+    assert match is not None
+    assert match(origin) is oracle(pattern, origin), origin

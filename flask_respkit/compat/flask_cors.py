@@ -363,7 +363,7 @@ class FlaskCorsPolicy(Policy):
         if origin.isascii() and origin.lower() in self.literals:
             return True
         match_globs = self.match_globs
-        if match_globs and origin.isascii() and match_globs(origin.lower()):
+        if match_globs is not None and match_globs(origin):
             return True
         patterns = self.origins.patterns
         if not patterns or not ORIGIN.fullmatch(origin):
