@@ -508,3 +508,18 @@ def test_matching_agrees_with_a_label_oracle(pattern: str, data: st.DataObject) 
     match = compile_patterns((check_pattern("origins", pattern),))
     assert match is not None
     assert match(origin) is oracle(pattern, origin), origin
+
+
+def test_respkit_check_reports_a_credentialed_pattern_before_any_request() -> None:
+    app = Flask(__name__)
+    app.config["RESPKIT_CORS_ORIGINS"] = ["https://*.github.io"]
+    respkit = RespKit(app)
+
+    @app.get("/x")
+    @cors(allow_credentials=True)
+    def x() -> str:
+        return "x"
+
+    with pytest.raises(ValueError, match=r"github\.io is a public suffix") as caught:
+        respkit.check(app)
+    assert "'https://*.github.io'" in str(caught.value)
