@@ -3,21 +3,27 @@ beyond one view (``cors(...)(blueprint)`` and ``RESPKIT_CORS_RESOURCES``).
 
 Options are validated and compiled once, when the decorator is made (and merged
 with the app's ``RESPKIT_CORS_*`` settings once per app); a request only reads
-sets, a few ``fullmatch`` calls and precomputed header values.
+sets, a few string comparisons or ``fullmatch`` calls and precomputed header
+values. Each refused CORS request logs one line on the ``flask_respkit.cors``
+logger.
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import inspect
+import logging
 import re
 import typing as t
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
 from types import MappingProxyType
 
 from flask import Blueprint, Flask, Response, current_app, request
+from publicsuffixlist import PublicSuffixList
 from werkzeug.exceptions import HTTPException
 
 from ._http import (
@@ -70,6 +76,245 @@ ORIGIN = re.compile(
     r"([a-z][a-z0-9+.\-]*)://(\[[0-9a-f:.]+\]|[a-z0-9\-._~]+)(?::([0-9]{1,5}))?", re.I
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+#: An origin pattern: ``*.`` before the host's fixed labels and/or ``:*`` as
+#: the port; what else a pattern may not hold is checked after the match.
+PATTERN = re.compile(
+    r"(https?)://(\*\.)?(\[[0-9a-f:.]+\]|[a-z0-9\-._~]+)(?::(\*|[0-9]{1,5}))?", re.I
+)
+PATTERN_FORMS = (
+    "a '*' may only stand as '*.' before the host's fixed labels"
+    " ('https://*.example.com': one or more labels) and/or as the port"
+    " ('http://localhost:*': any port), with the scheme (http or https)"
+    " written out"
+)
+#: The hosts an ``http://`` pattern may name when credentials are allowed.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+#: What a DNS host name or IPv4 address in an ``Origin`` may hold (after
+#: lower-casing); as :data:`ORIGIN`'s host.
+_HOST_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-._~"
+
+
+class OriginPattern(t.NamedTuple):
+    """A validated origin pattern (``https://*.example.com``,
+    ``http://localhost:*``), precompiled for matching without a regex.
+
+    .. versionadded:: 0.2.0
+    """
+
+    #: The pattern as written.
+    text: str
+    #: ``"http"`` or ``"https"``.
+    scheme: str
+    #: The fixed part of the host, lower-cased (``example.com``,
+    #: ``localhost``, ``[::1]``).
+    host: str
+    #: ``"." + host`` when the pattern starts with ``*.`` (any subdomain),
+    #: else ``None`` (the host exactly).
+    suffix: str | None
+    #: ``None``: the scheme's default port only (no port in ``Origin``);
+    #: ``"*"``: any port, the default included; else the port's digits.
+    port: str | None
+
+    def matcher(self) -> Callable[[str], bool]:
+        """A function telling whether a lower-cased ASCII ``Origin`` value
+        matches, by string comparisons only (no regex)."""
+        head = f"{self.scheme}://"
+        start = len(head)
+        suffix, host, port = self.suffix, self.host, self.port
+        if suffix is not None and port is None:
+            # the common case, https://*.example.com: head, labels, suffix
+            end = -len(suffix)
+
+            def subdomain(origin: str) -> bool:
+                if not (origin.startswith(head) and origin.endswith(suffix)):
+                    return False
+                labels = origin[start:end]
+                return (
+                    bool(labels)
+                    and not labels.strip(_HOST_CHARS)
+                    and labels[0] != "." != labels[-1]
+                    and ".." not in labels
+                )
+
+            return subdomain
+
+        def any_form(origin: str) -> bool:
+            if not origin.startswith(head):
+                return False
+            parts = _host_port(origin[start:])
+            if parts is None or (port != "*" and parts[1] != port):
+                return False
+            if suffix is None:
+                return parts[0] == host
+            labels = parts[0][: -len(suffix)]
+            return (
+                parts[0].endswith(suffix)
+                and bool(labels)
+                and labels[0] != "." != labels[-1]
+                and ".." not in labels
+            )
+
+        return any_form
+
+
+def _host_port(rest: str) -> tuple[str, str | None] | None:
+    """``host[:port]`` (lower-cased) as ``(host, port)``, or ``None`` when it
+    is not well-formed: a DNS name or IPv4 address, or an IPv6 address in
+    brackets; a port of 1 to 5 digits up to 65535."""
+    if rest[:1] == "[":
+        end = rest.find("]") + 1
+        host, rest = rest[:end], rest[end:]
+        if (
+            not end
+            or host[1:-1].strip("0123456789abcdef:.")
+            or rest[:1] not in ("", ":")
+        ):
+            return None
+        port: str | None = rest[1:] if rest else None
+    else:
+        host, colon, port = rest.partition(":")
+        if not host or host.strip(_HOST_CHARS):
+            return None
+        if not colon:
+            port = None
+    if port is not None and not (
+        port.isdigit() and len(port) <= 5 and int(port) <= 65535
+    ):
+        return None
+    return host, port
+
+
+def compile_patterns(
+    patterns: tuple[OriginPattern, ...],
+) -> Callable[[str], bool] | None:
+    """One function telling whether an ``Origin`` value, as sent, matches
+    any of ``patterns`` (``None`` for none). Only ASCII values can.
+
+    .. versionadded:: 0.2.0
+    """
+    if not patterns:
+        return None
+    matchers = tuple(p.matcher() for p in patterns)
+    if len(matchers) == 1:
+        match = matchers[0]
+
+        def one_pattern(origin: str) -> bool:
+            return origin.isascii() and match(origin.lower())
+
+        return one_pattern
+
+    def any_pattern(origin: str) -> bool:
+        if not origin.isascii():
+            return False
+        lower = origin.lower()
+        return any(match(lower) for match in matchers)
+
+    return any_pattern
+
+
+def _bad_pattern(option: str, value: str, why: str = "") -> ValueError:
+    return ValueError(
+        f"{option}: {value!r} is not an origin pattern{why}; {PATTERN_FORMS}"
+    )
+
+
+def check_pattern(option: str, value: str) -> OriginPattern:
+    """Validate an origin pattern (a string holding ``*``, other than ``"*"``).
+
+    :raise ValueError: Any ``*`` but a leading ``*.`` and a ``:*`` port, a
+        scheme other than ``http``/``https``, an empty label, a trailing
+        dot, an IP address after ``*.``, or a port outside 1-65535; the
+        message names the pattern and the two allowed forms.
+
+    .. versionadded:: 0.2.0
+    """
+    check_field_value(option, value)
+    match = PATTERN.fullmatch(value)
+    if not match:
+        raise _bad_pattern(option, value)
+    scheme, star, host, port = match.groups()
+    scheme, host = scheme.lower(), host.lower()
+    if not host.startswith("["):
+        labels = host.split(".")
+        if "" in labels:
+            raise _bad_pattern(option, value, " (an empty label or a trailing dot)")
+        if star and labels[-1].isdigit():
+            raise _bad_pattern(option, value, " ('*.' before an IP address)")
+    elif star:
+        raise _bad_pattern(option, value, " ('*.' before an IP address)")
+    if port is not None and port != "*":
+        number = int(port)
+        if not 0 < number <= 65535:
+            raise _bad_pattern(option, value, " (a port outside 1-65535)")
+        port = None if number == _DEFAULT_PORTS[scheme] else str(number)
+    return OriginPattern(value, scheme, host, "." + host if star else None, port)
+
+
+@functools.cache
+def public_suffixes() -> tuple[PublicSuffixList, Mapping[str, str]]:
+    """The Public Suffix List bundled with ``publicsuffixlist`` (ICANN and
+    private sections, unknown top-level domains taken as public), read once
+    per process and only when a credentialed ``*.`` pattern is checked; and
+    every domain that has a public suffix strictly beneath it, mapped to one
+    such suffix (``amazonaws.com`` → ``s3.amazonaws.com``).
+
+    .. versionadded:: 0.2.0
+    """
+    data = resources.files("publicsuffixlist").joinpath("public_suffix_list.dat")
+    text = data.read_text("utf-8")
+    below: dict[str, str] = {}
+    for line in text.splitlines():
+        rule = line.strip().split(" ")[0].lower()
+        if not rule or rule.startswith(("//", "!")):
+            continue
+        rule = rule[2:] if rule.startswith("*.") else rule
+        if not rule.isascii():
+            rule = rule.encode("idna").decode("ascii")
+        labels = rule.split(".")
+        for i in range(1, len(labels)):
+            below.setdefault(".".join(labels[i:]), rule)
+    return PublicSuffixList(text), MappingProxyType(below)
+
+
+def check_credentialed_pattern(
+    pattern: OriginPattern, credentials: str = "allow_credentials=True"
+) -> None:
+    """Refuse a pattern that would let origins you do not own send
+    credentials: a ``*.`` over a public suffix (``https://*.com``,
+    ``https://*.co.uk``, ``https://*.github.io``) or over a domain with one
+    beneath it (``https://*.amazonaws.com``), or ``http://`` for a host other
+    than ``localhost``, ``127.0.0.1`` and ``[::1]``.
+
+    :param credentials: The option that allowed credentials, for the message.
+    :raise ValueError: The pattern is refused, naming it and why.
+
+    .. versionadded:: 0.2.0
+    """
+    head = f"{credentials} with the origin pattern {pattern.text!r}"
+    if pattern.scheme == "http" and (
+        pattern.suffix is not None or pattern.host not in LOOPBACK_HOSTS
+    ):
+        raise ValueError(
+            f"{head}: plain http is allowed with credentials only for localhost,"
+            " 127.0.0.1 and [::1] (anyone on the network path can answer for"
+            " an http origin); use https"
+        )
+    if pattern.suffix is None:
+        return
+    psl, below = public_suffixes()
+    host = pattern.host
+    if psl.is_public(host):
+        raise ValueError(
+            f"{head}: {host} is a public suffix (Public Suffix List), so anyone"
+            " can register a matching origin; list your own domain"
+            " ('https://*.yours.example')"
+        )
+    if host in below:
+        raise ValueError(
+            f"{head}: {below[host]} beneath {host} is a public suffix (Public"
+            " Suffix List), so anyone can register a matching origin; narrow"
+            " the pattern to hosts you own"
+        )
 
 
 class Origins(t.NamedTuple):
@@ -81,6 +326,8 @@ class Origins(t.NamedTuple):
     patterns: tuple[re.Pattern[str], ...]
     #: A callable ``(origin) -> bool``, or ``None``.
     predicate: Callable[[str], bool] | None
+    #: Origin patterns (``https://*.example.com``, ``http://localhost:*``).
+    globs: tuple[OriginPattern, ...] = ()
 
 
 def _check_origin(option: str, value: str) -> str:
@@ -92,8 +339,8 @@ def _check_origin(option: str, value: str) -> str:
     if not match or (port is not None and port > 65535):
         raise ValueError(
             f"{option} must hold serialized origins 'scheme://host[:port]' (no path,"
-            f" no trailing slash, no wildcard; use re.compile() for a pattern),"
-            f" got {value!r}"
+            " no trailing slash), origin patterns ('https://*.example.com',"
+            f" 'http://localhost:*') or compiled regexes, got {value!r}"
         )
     scheme, host = match[1].lower(), match[2].lower()
     if port is None or _DEFAULT_PORTS.get(scheme) == port:
@@ -118,37 +365,43 @@ def _check_predicate(option: str, value: t.Callable[..., t.Any]) -> None:
 def check_origins(option: str, value: object) -> str | Origins:
     """Validate an ``origins`` option into ``"*"`` or :class:`Origins`.
 
-    :raise ValueError: A string is not a serialized origin, or ``"*"`` is
-        mixed with other origins.
+    A string holding ``*`` (but ``"*"`` itself) is an origin pattern
+    (:func:`check_pattern`).
+
+    :raise ValueError: A string is neither a serialized origin nor an origin
+        pattern, or ``"*"`` is mixed with other origins.
     :raise TypeError: The value or an item has the wrong type.
     """
     if value == "*":
         return "*"
-    if isinstance(value, str):
-        return Origins(frozenset({_check_origin(option, value)}), (), None)
-    if isinstance(value, re.Pattern):
+    if isinstance(value, (str, re.Pattern)):
         value = [value]
     if callable(value):
         _check_predicate(option, value)
         return Origins(frozenset(), (), t.cast("Callable[[str], bool]", value))
     if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
         raise TypeError(
-            f"{option} must be '*', an origin, an iterable of origins and compiled"
-            f" regexes, or a callable (origin) -> bool, got {value!r}"
+            f"{option} must be '*', an origin, an iterable of origins, origin"
+            " patterns and compiled regexes, or a callable (origin) -> bool,"
+            f" got {value!r}"
         )
-    exact, patterns = set(), []
+    exact: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    globs: dict[str, OriginPattern] = {}
     for item in value:
         if item == "*":
             raise ValueError(f"{option}: use origins='*' alone, not inside a list")
         if isinstance(item, re.Pattern):
             patterns.append(item)
+        elif isinstance(item, str) and "*" in item:
+            globs.setdefault(item, check_pattern(option, item))
         elif isinstance(item, str):
             exact.add(_check_origin(option, item))
         else:
             raise TypeError(f"{option} items must be str or re.Pattern, got {item!r}")
-    if not exact and not patterns:
+    if not exact and not patterns and not globs:
         raise ValueError(f"{option} must not be empty (allow no origin: omit cors)")
-    return Origins(frozenset(exact), tuple(patterns), None)
+    return Origins(frozenset(exact), tuple(patterns), None, tuple(globs.values()))
 
 
 def _names(option: str, value: object) -> tuple[str, ...]:
@@ -317,6 +570,45 @@ def expose_present(response: Response) -> Response:
     return response
 
 
+#: One INFO line per refused CORS request (see :func:`log_refusal`).
+logger = logging.getLogger("flask_respkit.cors")
+#: How much of a request value a refusal line shows.
+LOGGED_CHARS = 200
+#: A refusal reason → the request header that caused it, besides ``Origin``.
+_OFFENDING = {
+    "method not allowed": "Access-Control-Request-Method",
+    "request headers not allowed": "Access-Control-Request-Headers",
+    "private network access not allowed": "Access-Control-Request-Private-Network",
+}
+
+
+def log_refusal(
+    reason: str, rule: Rule | None, environ: Mapping[str, t.Any], *, preflight: bool
+) -> None:
+    """Log a refused CORS request on :data:`logger` at ``INFO``, in one line:
+    the reason, the URL rule, and the ``Origin`` and offending header values,
+    each cut to :data:`LOGGED_CHARS` characters and written with ``%r`` (a
+    value can never start a line of its own, CVE-2024-1681).
+
+    .. versionadded:: 0.2.0
+    """
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    message = "CORS %s refused: %s; rule %r; Origin %r"
+    args: list[t.Any] = [
+        "preflight" if preflight else "request",
+        reason,
+        None if rule is None else rule.rule,
+        environ.get("HTTP_ORIGIN", "")[:LOGGED_CHARS],
+    ]
+    name = _OFFENDING.get(reason)
+    if name is not None:
+        message += "; %s %r"
+        key = "HTTP_" + name.upper().replace("-", "_")
+        args += [name, environ.get(key, "")[:LOGGED_CHARS]]
+    logger.info(message, *args)
+
+
 def _reject(reason: str) -> Response:
     response = current_app.response_class(
         f"CORS preflight rejected: {reason}.\n", 403, mimetype="text/plain"
@@ -345,11 +637,14 @@ class Policy(Step):
     shared by all requests.
 
     :param options: Every option of :func:`cors`, validated.
-    :raise ValueError: ``allow_credentials`` with ``origins="*"``.
+    :raise ValueError: ``allow_credentials`` with ``origins="*"``, or with an
+        origin pattern :func:`check_credentialed_pattern` refuses.
     """
 
     errors = True
 
+    #: How the option allowing credentials is written, for error messages.
+    credentials_option: t.ClassVar[str] = "allow_credentials=True"
     #: A preflight for a method that no route with CORS serves on the URL is
     #: refused, whatever ``methods`` lists. (The Flask-CORS shim, which keeps
     #: Flask-CORS's answers, turns it off.)
@@ -367,6 +662,12 @@ class Policy(Step):
         self.origins: Origins = (
             Origins(frozenset(), (), None) if self.any_origin else origins
         )
+        #: The origin patterns, and one function matching them (or ``None``).
+        self.globs = self.origins.globs
+        self.match_globs = compile_patterns(self.globs)
+        if options["allow_credentials"]:
+            for pattern in self.globs:
+                check_credentialed_pattern(pattern, self.credentials_option)
         methods = options["methods"]
         self.methods = None if methods is None else frozenset(methods)
         self.methods_value = None if methods is None else ", ".join(methods)
@@ -399,11 +700,14 @@ class Policy(Step):
         """Whether a request ``Origin`` value is allowed."""
         if self.any_origin:
             return True
-        exact, patterns, predicate = self.origins
+        exact, patterns, predicate, _ = self.origins
         if origin in exact:
             return True
         lower = origin.lower()
         if lower in exact and lower != "null":  # "null" is compared exactly
+            return True
+        match_globs = self.match_globs
+        if match_globs is not None and match_globs(origin):
             return True
         # "null" and malformed values never reach a regex or the callable
         if not (patterns or predicate) or not ORIGIN.fullmatch(origin):
@@ -426,6 +730,7 @@ class Policy(Step):
         """
         grant = self.grant(environ, rule)
         if isinstance(grant, str):
+            log_refusal(grant, rule, environ, preflight=True)
             return _reject(grant)
         policy = grant.policy
         response = current_app.response_class(status=204)
@@ -514,8 +819,14 @@ class Policy(Step):
                 add_vary(headers, VARY_ORIGIN)
             else:
                 headers.add("Vary", "Origin")
-            origin = request.environ.get("HTTP_ORIGIN")
-            if origin is None or not self.allows(origin):
+            environ = request.environ
+            origin = environ.get("HTTP_ORIGIN")
+            if origin is None:
+                return response
+            if not self.allows(origin):
+                log_refusal(
+                    "origin not allowed", request.url_rule, environ, preflight=False
+                )
                 return response
             _put(headers, present, ALLOW_ORIGIN, origin)
             if self.credentials:
@@ -616,14 +927,17 @@ class Cors(ResponseDecorator):
 
     @classmethod
     def check_settings(cls, settings: Mapping[str, t.Any]) -> None:
-        if settings["RESPKIT_CORS_ALLOW_CREDENTIALS"] and (
-            settings["RESPKIT_CORS_ORIGINS"] == "*"
-        ):
+        if not settings["RESPKIT_CORS_ALLOW_CREDENTIALS"]:
+            return
+        origins = settings["RESPKIT_CORS_ORIGINS"]
+        if origins == "*":
             raise ValueError(
                 "RESPKIT_CORS_ALLOW_CREDENTIALS = True needs RESPKIT_CORS_ORIGINS"
                 " to list the origins: with '*' any website could act as your"
                 " signed-in users"
             )
+        for pattern in origins.globs:
+            check_credentialed_pattern(pattern, "RESPKIT_CORS_ALLOW_CREDENTIALS = True")
 
     @classmethod
     def init_app(cls, app: Flask, settings: Mapping[str, t.Any]) -> None:
@@ -669,7 +983,11 @@ class Cors(ResponseDecorator):
         options = self.options_with(settings)
         origins = options["origins"]
         if isinstance(origins, Origins):
-            listed = sorted(origins.exact) + [p.pattern for p in origins.patterns]
+            listed = [
+                *sorted(origins.exact),
+                *(g.text for g in origins.globs),
+                *(p.pattern for p in origins.patterns),
+            ]
             if origins.predicate is not None:
                 listed.append(getattr(origins.predicate, "__name__", "callable"))
             origins = listed
@@ -713,7 +1031,7 @@ def cors(
     ::
 
         @app.get("/api/items")
-        @cors(["https://app.example.com", re.compile(r"https://[a-z]+\\.example\\.com")],
+        @cors(["https://example.com", "https://*.example.com"],
               allow_credentials=True, max_age=600)
         def items():
             return db.items()
@@ -724,8 +1042,10 @@ def cors(
     ``RESPKIT_CORS_*`` value, else the built-in default shown in the docs.
 
     :param origins: ``"*"`` (the default), one serialized origin
-        (``scheme://host[:port]``, compared case-insensitively), an iterable of
-        origins and compiled regexes (matched with ``fullmatch``), or a callable
+        (``scheme://host[:port]``, compared case-insensitively) or origin
+        pattern (``https://*.example.com``: one or more whole labels;
+        ``http://localhost:*``: any port), an iterable of origins, patterns
+        and compiled regexes (matched with ``fullmatch``), or a callable
         ``(origin) -> bool``. ``"null"`` matches only when listed, and exactly.
     :param methods: Methods a preflight may ask for (exact, case-sensitive
         tokens, upper-cased here); ``None``: the route's methods.
@@ -736,11 +1056,14 @@ def cors(
         kit's own (``Link``, ``X-Total-Count``, ``WWW-Authenticate``,
         ``Content-Disposition``, ``Location``) are always listed after them.
     :param allow_credentials: Send ``Access-Control-Allow-Credentials: true``;
-        not allowed with ``origins="*"``.
+        not allowed with ``origins="*"``, nor with a pattern over a public
+        suffix (``https://*.github.io``) or over plain ``http`` but for
+        ``localhost``, ``127.0.0.1`` and ``[::1]``.
     :param max_age: Seconds (or a ``timedelta``) a browser may cache a preflight.
     :param allow_private_network: Answer private network access preflights.
-    :raise ValueError: An option is invalid (CR/LF, a path or wildcard in an
-        origin, a non-token name) or credentials meet ``"*"``.
+    :raise ValueError: An option is invalid (CR/LF, a path in an origin, a
+        ``*`` outside the two pattern forms, a non-token name) or credentials
+        meet ``"*"`` or a pattern they may not.
     :raise TypeError: An option has the wrong type or name.
 
     .. versionadded:: 0.1.0

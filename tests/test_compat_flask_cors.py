@@ -441,6 +441,89 @@ def test_regex_origins_are_full_matched() -> None:
     assert fc.headers[ACAO] == mine.headers[ACAO] == "https://app.example.com"
 
 
+# (origins, request Origin, Flask-CORS grants it, the shim grants it)
+PATTERN_CASES = [
+    ("https://*.example.com", "https://app.example.com", False, True),
+    ("https://*.example.com", "https://a.b.example.com", False, True),
+    ("https://*.example.com", "https://xexample.com", True, False),
+    ("https://*.example.com", "https://:example.com", True, False),
+    ("https://*.example.com", "https://example.com", True, False),
+    ("http://localhost:*", "http://localhost:3000", True, True),
+    ("http://localhost:*", "http://localhost", True, True),
+    ("http://localhost:*", "http://localhost.evil.net", True, False),
+    ("http://localhost:*", "http://localhost:3000.evil.net", True, False),
+    (["https://*.example.com"], "https://xexample.com", True, False),
+    (["https://*.example.com:*"], "https://a.example.com:8443", False, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("origins", "origin", "fc_grants", "shim_grants"), PATTERN_CASES
+)
+@pytest.mark.parametrize("way", ["CORS", "cross_origin", "config", "resource"])
+def test_a_glob_flask_cors_reads_as_a_regex_is_the_safe_pattern(
+    origins: t.Any, origin: str, fc_grants: bool, shim_grants: bool, way: str
+) -> None:
+    def app_of(lib: types.ModuleType) -> Flask:
+        app = Flask(__name__)
+        decorate: t.Callable[[t.Any], t.Any] = lambda view: view  # noqa: E731
+        if way == "CORS":
+            lib.CORS(app, origins=origins)
+        elif way == "cross_origin":
+            decorate = lib.cross_origin(origins=origins)
+        elif way == "config":
+            app.config["CORS_ORIGINS"] = origins
+            lib.CORS(app)
+        else:
+            lib.CORS(app, resources={r"/x": {"origins": origins}})
+        app.get("/x")(decorate(lambda: "x"))
+        return app
+
+    fc, mine = (
+        app_of(lib).test_client().get("/x", headers={"Origin": origin})
+        for lib in LIBS.values()
+    )
+    assert fc.headers.get(ACAO) == (origin if fc_grants else None)
+    assert mine.headers.get(ACAO) == (origin if shim_grants else None)
+    assert "Origin" in mine.headers.getlist("Vary")
+
+
+def test_a_glob_that_is_no_valid_pattern_stays_a_regex() -> None:
+    # ".*.example.com" (in Flask-CORS's own tests) has no scheme: a regex,
+    # matched in full, as before
+    for origins in (r".*.example.com", r"https://*example.com"):
+        kwargs = {"origins": origins}
+        fc, mine = both(
+            ("GET", "/api/items", {"Origin": "https://app.example.com"}), kwargs
+        )
+        assert fc.headers.get(ACAO) == mine.headers.get(ACAO)
+
+
+@pytest.mark.parametrize(
+    ("origins", "why"),
+    [
+        ("https://*.github.io", "github.io is a public suffix"),
+        (["https://*.co.uk"], "co.uk is a public suffix"),
+        ("http://*.example.com", "plain http"),
+    ],
+)
+def test_credentialed_globs_over_a_public_suffix_raise_at_setup(
+    origins: t.Any, why: str
+) -> None:
+    app = Flask(__name__)
+    with pytest.raises(ValueError, match=r"CORS resources.*supports_credentials=True"):
+        shim.CORS(app, origins=origins, supports_credentials=True)
+    app = Flask(__name__)
+    app.config["TESTING"] = True
+    app.get("/")(
+        shim.cross_origin(origins=origins, supports_credentials=True)(lambda: "x")
+    )
+    with pytest.raises(ValueError, match=re.escape(why)):
+        app.test_client().get("/", headers={"Origin": A})
+    # Flask-CORS reads them as regexes and sends credentials
+    flask_cors.CORS(Flask(__name__), origins=origins, supports_credentials=True)
+
+
 @pytest.mark.parametrize("asked", ["ET", "put", "GET, PUT"])
 def test_methods_are_exact_case_sensitive_tokens(asked: str) -> None:
     kwargs = {"methods": "GET, PUT"}

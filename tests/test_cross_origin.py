@@ -56,7 +56,7 @@ def vary_of(r: t.Any) -> list[str]:
         ({"origins": "https://a.example/"}, ValueError, "origins.*serialized"),
         ({"origins": "https://a.example/path"}, ValueError, "serialized origin"),
         ({"origins": "a.example"}, ValueError, "serialized origin"),
-        ({"origins": "https://*.example.com"}, ValueError, "re.compile"),
+        ({"origins": "https://*example.com"}, ValueError, "not an origin pattern"),
         ({"origins": "https://a.example:99999"}, ValueError, "serialized origin"),
         ({"origins": "https://a.example\r\nX-Evil: 1"}, ValueError, "control"),
         ({"origins": ["https://a.example", "*"]}, ValueError, "alone"),
@@ -229,6 +229,7 @@ ORIGIN_FORMS = {
     "list": [OK],
     "regex": [re.compile(r"https://app\.example\.com")],
     "subdomain-regex": [REGEX],  # allows https://evilapp.example.com on purpose
+    "subdomain-pattern": "https://*.example.com",  # so does this
 }
 
 
@@ -238,7 +239,9 @@ ORIGIN_FORMS = {
         pytest.param(origins, origin, id=f"{form}-{origin!r}")
         for form, origins in ORIGIN_FORMS.items()
         for origin in LOOK_ALIKES
-        if not (form == "subdomain-regex" and origin == "https://evilapp.example.com")
+        if not (
+            form.startswith("subdomain") and origin == "https://evilapp.example.com"
+        )
     ],
 )
 def test_look_alike_origins_are_refused(

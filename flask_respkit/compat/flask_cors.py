@@ -40,7 +40,9 @@ from ..cross_origin import (
     check_max_age,
     check_methods,
     check_origins,
+    check_pattern,
     cors_policy_of,
+    log_refusal,
 )
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -52,9 +54,11 @@ __all__ = ["CORS", "cross_origin"]
 _OPTIONS_DOC = """
     :param origins: ``"*"`` (the default: any origin), an origin, a regex, or a
         list of them (``[]``: none). A string holding any of ``*\\]?$^[]()``
-        is a regex, as in Flask-CORS, matched case-insensitively **in full**;
-        other strings must be origins ``scheme://host[:port]`` (or ``null``),
-        compared case-insensitively as written.
+        is a regex, as in Flask-CORS, matched case-insensitively **in full**,
+        unless it is a valid origin pattern (``https://*.example.com``,
+        ``http://localhost:*``): that is matched as the pattern, label by
+        label. Other strings must be origins ``scheme://host[:port]`` (or
+        ``null``), compared case-insensitively as written.
     :param methods: Methods a preflight may ask for (default: ``DELETE, GET,
         HEAD, OPTIONS, PATCH, POST, PUT``), matched as exact tokens.
     :param allow_headers: Request header names (or regexes, matched from the
@@ -93,6 +97,19 @@ def looks_like_regex(value: str) -> bool:
     return not _REGEX_HINTS.isdisjoint(value)
 
 
+def is_origin_pattern(value: str) -> bool:
+    """Whether the string ``value`` is a valid respkit origin pattern
+    (``https://*.example.com``, ``http://localhost:*``), which the shim
+    matches as the pattern rather than as Flask-CORS's regex."""
+    if "*" not in value or value == "*":
+        return False
+    try:
+        check_pattern("origins", value)
+    except ValueError:
+        return False
+    return True
+
+
 def _compile(name: str, value: str, flags: int = 0) -> re.Pattern[str]:
     try:
         return re.compile(value, flags)
@@ -119,7 +136,11 @@ def _origins(name: str, value: object) -> tuple[object, tuple[str, ...]]:
         return Origins(frozenset(), (), None), ()  # Flask-CORS: matches nothing
     parsed: list[str | re.Pattern[str]] = []
     for item in items:
-        if isinstance(item, str) and looks_like_regex(item):
+        if isinstance(item, str) and is_origin_pattern(item):
+            # Flask-CORS's regex reading of "https://*.example.com" grants
+            # https://xexample.com and refuses https://app.example.com
+            parsed.append(item)
+        elif isinstance(item, str) and looks_like_regex(item):
             parsed.append(_compile(name, item, re.I))
         elif isinstance(item, str) and item.lower() == "null":
             parsed.append("null")  # validated as respkit spells it
@@ -254,7 +275,8 @@ def from_config(config: Mapping[str, t.Any], app: bool = False) -> dict[str, t.A
 def build(where: str, options: Mapping[str, t.Any]) -> FlaskCorsPolicy:
     """Build the policy of merged, validated options.
 
-    :raise ValueError: ``supports_credentials`` with an allow-all origin.
+    :raise ValueError: ``supports_credentials`` with an allow-all origin, or
+        with an origin pattern over a public suffix or plain ``http``.
     """
     origins, literals = options["origins"]
     if options["supports_credentials"] and origins == "*":
@@ -266,24 +288,28 @@ def build(where: str, options: Mapping[str, t.Any]) -> FlaskCorsPolicy:
         )
     allow_headers, patterns = options["allow_headers"]
     methods, methods_value = options["methods"]
-    return FlaskCorsPolicy(
-        {
-            "origins": origins,
-            "methods": methods,
-            "allow_headers": allow_headers,
-            "header_patterns": patterns,
-            "expose_headers": options["expose_headers"],
-            "allow_credentials": options["supports_credentials"],
-            "max_age": options["max_age"],
-            "allow_private_network": options["allow_private_network"],
-        },
-        literals=literals,
-        methods_value=methods_value,
-        send_wildcard=options["send_wildcard"],
-        always_send=options["always_send"],
-        vary=options["vary_header"],
-        automatic=options["automatic_options"],
-    )
+    policy_options = {
+        "origins": origins,
+        "methods": methods,
+        "allow_headers": allow_headers,
+        "header_patterns": patterns,
+        "expose_headers": options["expose_headers"],
+        "allow_credentials": options["supports_credentials"],
+        "max_age": options["max_age"],
+        "allow_private_network": options["allow_private_network"],
+    }
+    try:
+        return FlaskCorsPolicy(
+            policy_options,
+            literals=literals,
+            methods_value=methods_value,
+            send_wildcard=options["send_wildcard"],
+            always_send=options["always_send"],
+            vary=options["vary_header"],
+            automatic=options["automatic_options"],
+        )
+    except ValueError as e:  # a credentialed origin pattern, refused
+        raise ValueError(f"{where}: {e}") from None
 
 
 class FlaskCorsPolicy(Policy):
@@ -295,6 +321,7 @@ class FlaskCorsPolicy(Policy):
 
     # Flask-CORS grants every listed method (see the migration guide).
     refuses_unserved_methods = False
+    credentials_option = "supports_credentials=True"
 
     def __init__(
         self,
@@ -320,17 +347,23 @@ class FlaskCorsPolicy(Policy):
             self.no_origin = ("*",) if self.any_origin else literals[:1]
         # No Vary for a fixed answer: "*" to all, or nothing (origins=[]).
         fixed = self.fixed_star and always_send
-        matches_nothing = not (self.any_origin or literals or self.origins.patterns)
+        origins = self.origins
+        matches_nothing = not (
+            self.any_origin or literals or origins.patterns or origins.globs
+        )
         self.vary = vary and not fixed and not matches_nothing
         self.automatic = automatic
 
     def allows(self, origin: str) -> bool:
         """Whether a request ``Origin`` value is allowed: a listed literal
         origin in any case (as Flask-CORS), or a well-formed origin that a
-        listed regex matches in full."""
+        listed origin pattern or regex matches in full."""
         if self.any_origin:
             return True
         if origin.isascii() and origin.lower() in self.literals:
+            return True
+        match_globs = self.match_globs
+        if match_globs is not None and match_globs(origin):
             return True
         patterns = self.origins.patterns
         if not patterns or not ORIGIN.fullmatch(origin):
@@ -375,12 +408,18 @@ class FlaskCorsPolicy(Policy):
 
     def apply(self, response: Response) -> Response:
         environ = request.environ
-        values = self.allow_origin(environ.get("HTTP_ORIGIN"))
+        origin = environ.get("HTTP_ORIGIN")
+        values = self.allow_origin(origin)
         grant: Grant | str | None = None
         if values and is_preflight(request):
             grant = self.grant(environ, request.url_rule)
             if isinstance(grant, str):
+                log_refusal(grant, request.url_rule, environ, preflight=True)
                 values = ()  # a refused preflight gets no CORS headers
+        elif origin and not values:
+            preflight = is_preflight(request)
+            rule = request.url_rule
+            log_refusal("origin not allowed", rule, environ, preflight=preflight)
         headers = response.headers
         if values:
             headers.add(ALLOW_ORIGIN, values[0])

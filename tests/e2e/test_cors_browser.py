@@ -1,9 +1,14 @@
 """CORS in a real browser: headless Chromium loads a page from one loopback
 origin (``http://127.0.0.1:<port>``) and calls the API on another
-(``http://localhost:<port>``) with ``fetch``; the browser enforces CORS."""
+(``http://localhost:<port>``) with ``fetch``; the browser enforces CORS.
+
+For origin patterns the browser also resolves every name under
+``example.test`` (and ``xexample.test``) to loopback
+(``--host-resolver-rules``), so pages on real subdomains call the API."""
 
 from __future__ import annotations
 
+import logging
 import typing as t
 
 import pytest
@@ -17,6 +22,11 @@ from ._live import CHROMIUM_ARGS, browser_or_skip, serve
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 PAGE = "<!doctype html><title>client</title><p>client page</p>"
+#: Host names the browser resolves to 127.0.0.1 (``.test`` is reserved).
+RESOLVER_RULES = (
+    "--host-resolver-rules=MAP *.example.test 127.0.0.1,"
+    " MAP example.test 127.0.0.1, MAP xexample.test 127.0.0.1"
+)
 
 # Runs in the page: fetch, then report what JavaScript can see.
 FETCH = """
@@ -131,7 +141,7 @@ def chromium() -> t.Iterator[t.Any]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS
+            executable_path=executable, args=[*CHROMIUM_ARGS, RESOLVER_RULES]
         )
         yield browser
         browser.close()
@@ -262,6 +272,99 @@ def test_a_sibling_route_without_cors_is_never_run(client: Client) -> None:
         assert not r["ok"], r
     # the refused preflights stopped the browser: neither view ran
     assert client.calls == ["orders"]
+
+
+def pattern_app(calls: list[str]) -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/page")
+    def page() -> str:
+        return PAGE
+
+    @app.get("/api/sub")
+    @cors("http://*.example.test:*")
+    def sub() -> str:
+        calls.append("sub")
+        return "for every subdomain"
+
+    @app.get("/api/dev")
+    @cors("http://localhost:*", allow_credentials=True)
+    def dev() -> dict[str, t.Any]:
+        calls.append("dev")
+        return {"cookie": request.cookies.get("sid")}
+
+    return app
+
+
+@pytest.fixture
+def pages(chromium: t.Any) -> t.Iterator[t.Callable[[str], Client]]:
+    """Pages on any origin served by one app, calling its API on
+    ``http://127.0.0.1:<port>``."""
+    calls: list[str] = []
+    with serve(pattern_app(calls)) as port:
+        context = chromium.new_context()
+
+        def open_page(host: str) -> Client:
+            page = context.new_page()
+            origin = f"http://{host}:{port}"
+            page.goto(f"{origin}/page")
+            assert page.evaluate("location.origin") == origin
+            return Client(page, f"http://127.0.0.1:{port}", calls)
+
+        yield open_page
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("host", "readable"),
+    [
+        ("app.example.test", True),
+        ("a.b.example.test", True),
+        ("example.test", False),  # the bare domain
+        ("xexample.test", False),  # a look-alike anyone could register
+        ("localhost", False),
+    ],
+)
+def test_a_subdomain_pattern_in_the_browser(
+    pages: t.Callable[[str], Client],
+    caplog: pytest.LogCaptureFixture,
+    host: str,
+    readable: bool,
+) -> None:
+    caplog.set_level(logging.INFO, logger="flask_respkit.cors")
+    client = pages(host)
+    r = client.fetch("/api/sub")
+    if readable:
+        assert r["ok"], r
+        assert r["body"] == "for every subdomain"
+    else:
+        assert not r["ok"], r
+        assert "Failed to fetch" in r["error"]
+    assert client.calls == ["sub"]  # a simple GET reaches the view either way
+    refusals = [
+        r.getMessage() for r in caplog.records if r.name == "flask_respkit.cors"
+    ]
+    if readable:
+        assert refusals == []
+    else:
+        port = client.api.rpartition(":")[2]
+        assert refusals == [
+            "CORS request refused: origin not allowed; rule '/api/sub';"
+            f" Origin 'http://{host}:{port}'"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("host", "readable"), [("localhost", True), ("app.example.test", False)]
+)
+def test_a_port_pattern_with_credentials_in_the_browser(
+    pages: t.Callable[[str], Client], host: str, readable: bool
+) -> None:
+    client = pages(host)
+    r = client.fetch("/api/dev", credentials="include", headers={"X-Dev": "1"})
+    assert r["ok"] is readable, r
+    # the preflight (a custom header) decided: the view ran only when allowed
+    assert client.calls == (["dev"] if readable else [])
 
 
 @pytest.mark.parametrize(

@@ -33,9 +33,13 @@ from flask_respkit import (
     paginate,
 )
 
-#: Origins the app's CORS policy allows: two exact ones and a pattern.
+#: Origins the app's CORS policy allows: two exact ones, a regex and an
+#: origin pattern (any subdomain of c.test, any port).
 EXACT_ORIGINS = ("http://a.test", "https://b.test:8443")
 ORIGIN_PATTERN = re.compile(r"http://client-[0-9]{1,3}\.test")
+ORIGIN_GLOB = "https://*.c.test:*"
+#: The test's own reading of ORIGIN_GLOB (the port checked apart).
+_GLOB_MODEL = re.compile(r"https://(?:[a-z0-9_~-]+\.)+c\.test(?::([0-9]{1,5}))?")
 #: The collection ``/items`` pages through.
 TOTAL_ITEMS = 997
 #: Bearer tokens the guard accepts, and the user each stands for.
@@ -61,7 +65,10 @@ def _arg(name: str, default: t.Any = "", kind: type = str) -> t.Any:
 
 def origin_allowed(origin: str) -> bool:
     """The test's own model of the policy: what may be echoed."""
-    return origin.lower() in EXACT_ORIGINS or bool(ORIGIN_PATTERN.fullmatch(origin))
+    if origin.lower() in EXACT_ORIGINS or ORIGIN_PATTERN.fullmatch(origin):
+        return True
+    glob = _GLOB_MODEL.fullmatch(origin.lower()) if origin.isascii() else None
+    return glob is not None and int(glob[1] or 0) <= 65535
 
 
 def create_app(closes_path: str | None = None) -> Flask:
@@ -71,7 +78,7 @@ def create_app(closes_path: str | None = None) -> Flask:
         generator ends; default from ``RESPKIT_RELIABILITY_CLOSES``.
     """
     app = Flask(__name__)
-    app.config["RESPKIT_CORS_ORIGINS"] = [*EXACT_ORIGINS, ORIGIN_PATTERN]
+    app.config["RESPKIT_CORS_ORIGINS"] = [*EXACT_ORIGINS, ORIGIN_PATTERN, ORIGIN_GLOB]
     RespKit(app)
     closes = closes_path or os.environ.get(CLOSES_ENV)
 
