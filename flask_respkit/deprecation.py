@@ -179,8 +179,7 @@ class _Deprecated(ResponseDecorator, Step):
             doc.every_response(name, value)
         if rels:
             doc.links(*rels)
-        noted = doc.notes.setdefault("deprecation", {"headers": {}, "rels": []})
-        noted["headers"].update(headers)
+        noted = doc.notes.setdefault("deprecation", {"rels": []})
         noted["rels"].extend(r for r in rels if r not in noted["rels"])
         if isinstance(self, _GoneAfterSunset):
             doc.error(
@@ -190,17 +189,15 @@ class _Deprecated(ResponseDecorator, Step):
 
     @classmethod
     def describe_app(cls, doc: Description, settings: Mapping[str, t.Any]) -> None:
-        """Error responses carry the headers too: ``every_response`` puts
-        them on the success response only."""
+        """Error responses carry the deprecation links too (``every_response``
+        gives them the other headers)."""
         noted = doc.notes.get("deprecation")
-        if not noted:
+        if not noted or not noted["rels"]:
             return
-        headers = dict(noted["headers"])
-        if noted["rels"]:
-            rels = ", ".join(f"`{rel}`" for rel in noted["rels"])
-            headers["Link"] = header(f"Links (RFC 8288) with the relations {rels}.")
+        rels = ", ".join(f"`{rel}`" for rel in noted["rels"])
+        link = header(f"Links (RFC 8288) with the relations {rels}.")
         for status in doc.error_statuses():
-            doc.error(status, "", headers=headers)
+            doc.error(status, "", headers={"Link": link})
 
     def summary(self, settings: Mapping[str, t.Any]) -> str:
         return repr(self)

@@ -138,7 +138,12 @@ def operation(doc: Description, documented: Iterable[str]) -> Operation:
         if doc.content and code != "204":
             response["content"] = copy.deepcopy(doc.content)
         responses[code] = response
-    responses.update(copy.deepcopy(doc.errors))
+    for code, error in doc.errors.items():
+        error = responses[code] = copy.deepcopy(error)
+        if doc.every_response_headers:
+            found = error.setdefault("headers", {})
+            for name, value in doc.every_response_headers.items():
+                found.setdefault(name, copy.deepcopy(value))
     fragment: Operation = {}
     if doc.security:
         fragment["security"] = [{name: []} for name in doc.security]

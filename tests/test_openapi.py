@@ -665,6 +665,27 @@ def test_own_response_decorators_add_nothing_but_a_success_response(
 # -- cors ---------------------------------------------------------------------
 
 
+def test_cors_headers_are_documented_on_error_responses_too(
+    kit: t.Callable[..., Harness],
+) -> None:
+    # CORS headers reach the kit's error responses (the guard's 401, the 400
+    # of a bad page): the spec says so on each of them.
+    h = kit()
+
+    @h.route("/guarded")
+    @cors("https://app.example.com")
+    @auth_challenge("Bearer", verify=allow)
+    @paginate()
+    def guarded(pagination: t.Any) -> list[int]:
+        return []
+
+    op = operation(h.spec(), "/guarded")
+    for code in ("200", "400", "401", "403"):
+        assert "access-control-allow-origin" in headers_on(op, code), code
+        assert "access-control-expose-headers" in headers_on(op, code), code
+    assert "www-authenticate" in headers_on(op, "401")
+
+
 def test_cors_documents_its_response_headers(kit: t.Callable[..., Harness]) -> None:
     h = kit()
 
