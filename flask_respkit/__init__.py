@@ -4,13 +4,14 @@ from __future__ import annotations
 
 # The families register in import order, which is the order of their headers
 # in the CORS expose list: Link, X-Total-Count, WWW-Authenticate,
-# Content-Disposition, Location (the first ones are read most).
+# Content-Disposition, Location, ETag (the first ones are read most).
 # isort: off
 from .links import Link, link_header
 from .pagination import Pagination, paginate
 from .auth import Challenge, auth_challenge, challenge_response
 from .export import csv_export
 from .status import created, headers, no_content, vary
+from .conditional import cache_control, conditional
 from .cross_origin import cors
 from .core import response_decorator
 from .extension import RespKit
@@ -24,7 +25,9 @@ __all__ = [
     "Pagination",
     "RespKit",
     "auth_challenge",
+    "cache_control",
     "challenge_response",
+    "conditional",
     "cors",
     "created",
     "csv_export",

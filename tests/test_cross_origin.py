@@ -397,7 +397,9 @@ def test_the_same_cors_stacked_twice_applies_once(app: Flask, client: t.Any) -> 
 # -- Access-Control-Expose-Headers ----------------------------------------------
 
 #: What every CORS answer of the kit exposes besides the policy's own names.
-KIT_LIST = "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location"
+KIT_LIST = (
+    "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location, ETag"
+)
 
 KIT_HEADERS = {
     "Link": '<https://api.example/items?page=2>; rel="next"',
@@ -405,6 +407,7 @@ KIT_HEADERS = {
     "WWW-Authenticate": 'Bearer realm="api"',
     "Content-Disposition": 'attachment; filename="a.csv"',
     "Location": "https://api.example/items/1",
+    "ETag": '"v1"',
 }
 
 
@@ -417,7 +420,7 @@ def test_kit_headers_present_are_exposed(app: Flask, client: t.Any) -> None:
     r = client.get("/", headers={"Origin": OK})
     assert r.headers[ACEH] == (
         "X-Request-Id, link, X-Total-Count, WWW-Authenticate,"
-        " Content-Disposition, Location"
+        " Content-Disposition, Location, ETag"
     )
 
 

@@ -42,6 +42,7 @@ def test_its_header_is_exposed_by_cors() -> None:
         "WWW-Authenticate",
         "Content-Disposition",
         "Location",
+        "ETag",
         GREETING,
     ]
     assert GREETING in exposed_headers()
