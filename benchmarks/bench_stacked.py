@@ -39,9 +39,7 @@ MESSAGE = "Authentication required."
 
 
 #: What the kit's cors exposes on every answer: its own headers, one list.
-EXPOSE = (
-    "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location, ETag"
-)
+EXPOSE = "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location, ETag"
 
 
 def _verify(auth: Authorization | None) -> bool:

@@ -397,9 +397,7 @@ def test_the_same_cors_stacked_twice_applies_once(app: Flask, client: t.Any) -> 
 # -- Access-Control-Expose-Headers ----------------------------------------------
 
 #: What every CORS answer of the kit exposes besides the policy's own names.
-KIT_LIST = (
-    "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location, ETag"
-)
+KIT_LIST = "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location, ETag"
 
 KIT_HEADERS = {
     "Link": '<https://api.example/items?page=2>; rel="next"',
