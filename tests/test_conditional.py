@@ -318,17 +318,24 @@ def test_no_current_representation_sends_no_validators(
 
 
 def test_naive_datetimes_are_utc_and_aware_ones_converted(
-    app: Flask, client: t.Any
+    app: Flask, client: t.Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    serve(app, Resource(changed=datetime.datetime(2026, 12, 1, 10, 0, 0)), rule="/n")
+    # A local time zone far from UTC, so that "naive means local" would show.
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    naive = datetime.datetime(2026, 12, 1, 10, 0, 0)
+    serve(app, Resource(changed=naive), rule="/n")
     paris = datetime.timezone(datetime.timedelta(hours=1))
-    serve(
-        app,
-        Resource(changed=datetime.datetime(2026, 12, 1, 11, 0, tzinfo=paris)),
-        rule="/a",
-    )
-    assert client.get("/n").headers["Last-Modified"] == CHANGED_HTTP
-    assert client.get("/a").headers["Last-Modified"] == CHANGED_HTTP
+    aware = datetime.datetime(2026, 12, 1, 11, 0, tzinfo=paris)
+    serve(app, Resource(changed=aware), rule="/a")
+    try:
+        assert client.get("/n").headers["Last-Modified"] == CHANGED_HTTP
+        assert client.get("/a").headers["Last-Modified"] == CHANGED_HTTP
+        r = client.get("/n", headers={"If-Modified-Since": BEFORE_HTTP})
+        assert r.status_code == 200
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_a_future_last_modified_is_sent_as_now(app: Flask, client: t.Any) -> None:
