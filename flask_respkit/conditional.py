@@ -79,14 +79,23 @@ def parse_entity_tags(name: str, value: str) -> EntityTags | str:
 
     .. versionadded:: 0.2.0
     """
-    stripped = value.strip(" \t")
-    if stripped == STAR:
-        return STAR
-    if not _TAG_LIST.fullmatch(value):
+    # Clients send back the few tags they were given: short values are
+    # parsed once (a bounded cache; long ones are never kept).
+    parsed = _parse_short(value) if len(value) <= 256 else _parse(value)
+    if parsed is None:
         raise BadRequest(
             f"{name} is malformed: send * or a comma-separated list of"
             ' entity-tags, each quoted ("v1") or weak (W/"v1").'
         )
+    return parsed
+
+
+def _parse(value: str) -> EntityTags | str | None:
+    """:func:`parse_entity_tags` without the error: ``None`` when malformed."""
+    if value.strip(" \t") == STAR:
+        return STAR
+    if not _TAG_LIST.fullmatch(value):
+        return None
     every: set[str] = set()
     strong: set[str] = set()
     for weak, opaque in _TAG.findall(value):
@@ -94,6 +103,9 @@ def parse_entity_tags(name: str, value: str) -> EntityTags | str:
         if not weak:
             strong.add(opaque)
     return EntityTags(frozenset(every), frozenset(strong))
+
+
+_parse_short = functools.lru_cache(maxsize=512)(_parse)
 
 
 def _weak_match(tags: EntityTags | str, exists: bool, opaque: str | None) -> bool:
@@ -214,14 +226,11 @@ def evaluate(
     return None
 
 
-class Validators(t.NamedTuple):
-    """What ``conditional`` computed for one request, before the view."""
-
-    #: The ``ETag`` header value (``"tag"`` or ``W/"tag"``), or ``None``.
-    etag: str | None
-    #: Last modification in whole seconds since the epoch (never later than
-    #: now), or ``None``.
-    last_modified: int | None
+#: What ``conditional`` computed for one request, before the view: the
+#: ``ETag`` value (``"tag"`` or ``W/"tag"``) and the last modification in whole
+#: seconds since the epoch (never later than now), each or ``None``. A plain
+#: tuple: it is made on every request.
+Validators = tuple[t.Optional[str], t.Optional[int]]
 
 
 class _Conditional(ResponseDecorator, Step):
@@ -297,7 +306,7 @@ class _Conditional(ResponseDecorator, Step):
         opaque, seconds = self.compute(kwargs)
         tag = None if opaque is None else self.tag_of(opaque)
         if safe:
-            environ[self.key] = Validators(tag, seconds)
+            environ[self.key] = (tag, seconds)
         if (
             if_none_match is not None
             and tag is not None
@@ -332,7 +341,7 @@ class _Conditional(ResponseDecorator, Step):
             if value is not None:
                 parse_entity_tags(name, value)  # a 400 before the view runs
         if safe:
-            environ[self.key] = Validators(None, seconds)
+            environ[self.key] = (None, seconds)
             return None
         if if_match is not None or if_none_match is not None:
             raise PreconditionFailed(_FAILED_AUTO)
@@ -366,7 +375,7 @@ class _Conditional(ResponseDecorator, Step):
             if found is None:  # pragma: no cover - the before hook always sets it
                 return response
             if self.auto:
-                return self.after_auto(req.environ, response, found.last_modified)
+                return self.after_auto(req.environ, response, found[1])
             tag, seconds = found
         elif method in _IGNORED or (self.auto and self.last_modified is None):
             return response
