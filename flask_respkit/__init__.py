@@ -11,7 +11,7 @@ from .pagination import Pagination, paginate
 from .auth import Challenge, auth_challenge, challenge_response
 from .export import csv_export
 from .status import created, headers, no_content, vary
-from .conditional import cache_control, conditional
+from .caching import cache_control, conditional
 from .cross_origin import cors
 from .core import response_decorator
 from .extension import RespKit

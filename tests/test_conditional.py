@@ -31,7 +31,7 @@ from flask_respkit import (
     paginate,
     vary,
 )
-from flask_respkit.conditional import STAR, EntityTags, parse_entity_tags
+from flask_respkit.caching import STAR, EntityTags, parse_entity_tags
 
 UTC = datetime.timezone.utc
 #: When the resource last changed: a whole second, and the same instant with

@@ -1,6 +1,10 @@
-"""Conditional requests and caching: :func:`conditional` (``ETag``,
+"""HTTP caching: :func:`conditional` (conditional requests: ``ETag``,
 ``Last-Modified``; ``304``, ``412`` and ``428`` in RFC 9110 order) and
 :func:`cache_control` (RFC 9111 response directives).
+
+The module is not named ``conditional``: the package exports the function
+``conditional``, which would hide a module of that name (``import
+flask_respkit.conditional as m`` would give the function).
 
 The validators come from callables given the view's keyword arguments and are
 computed **before** the view: a ``304`` or a ``412`` never runs it. The step
@@ -256,7 +260,7 @@ class _Conditional(ResponseDecorator, Step):
         self.required = required
         self.prefix = 'W/"' if weak else '"'
         #: The ``request.environ`` key of this request's validators.
-        self.key = f"flask_respkit.conditional.{id(self)}"
+        self.key = f"flask_respkit.caching.{id(self)}"
 
     # -- the validators ----------------------------------------------------------
 
@@ -560,8 +564,8 @@ _FAILED_AUTO = (
     "This resource's entity-tag is a hash of its GET body, unknown before this"
     " request runs; If-Match and If-None-Match cannot be evaluated here."
 )
-_NOTE_304 = "flask_respkit.conditional.304"
-_NOTE_CACHE = "flask_respkit.conditional.cache-control"
+_NOTE_304 = "flask_respkit.caching.304"
+_NOTE_CACHE = "flask_respkit.caching.cache-control"
 
 
 def _name(value: object) -> str:
