@@ -293,21 +293,27 @@ class _Conditional(ResponseDecorator, Step):
         if_match = environ.get("HTTP_IF_MATCH")
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if_unmodified = environ.get("HTTP_IF_UNMODIFIED_SINCE")
+        by_date = False
         if (
             method in self.required
             and if_match is None
-            and if_unmodified is None
             and (if_none_match is None or if_none_match.strip(" \t") != STAR)
         ):
-            raise PreconditionRequired(
-                f"This {method} request must be conditional: send If-Match with"
-                " the ETag of the representation it changes (or"
-                " If-Unmodified-Since with its Last-Modified)."
-            )
+            # If-Unmodified-Since counts only when it can be evaluated: a
+            # valid date, and a last modification to compare it with.
+            if (
+                if_unmodified is None
+                or self.last_modified is None
+                or _date_seconds(if_unmodified) is None
+            ):
+                raise PreconditionRequired(_REQUIRED.format(method=method))
+            by_date = True
         safe = method in _SAFE
         if self.auto:
-            return self.before_auto(environ, safe, kwargs)
+            return self.before_auto(environ, safe, kwargs, by_date, method)
         opaque, seconds = self.compute(kwargs)
+        if by_date and seconds is None:
+            raise PreconditionRequired(_REQUIRED.format(method=method))
         tag = None if opaque is None else self.tag_of(opaque)
         if safe:
             environ[self.key] = (tag, seconds)
@@ -334,11 +340,18 @@ class _Conditional(ResponseDecorator, Step):
         return None
 
     def before_auto(
-        self, environ: dict[str, t.Any], safe: bool, kwargs: dict[str, t.Any]
+        self,
+        environ: dict[str, t.Any],
+        safe: bool,
+        kwargs: dict[str, t.Any],
+        by_date: bool,
+        method: str,
     ) -> Response | None:
         """``etag="auto"``: a GET or HEAD is evaluated after the view, against
         its body's hash; another method has no tag to compare with."""
         seconds = self.compute(kwargs)[1]
+        if by_date and seconds is None:
+            raise PreconditionRequired(_REQUIRED.format(method=method))
         if_match = environ.get("HTTP_IF_MATCH")
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         for name, value in (("If-Match", if_match), ("If-None-Match", if_none_match)):
@@ -560,6 +573,11 @@ _FAILED = (
     "The precondition given in If-Match, If-None-Match or If-Unmodified-Since"
     " does not hold: the resource changed. Read it again (GET) and retry."
 )
+_REQUIRED = (
+    "This {method} request must be conditional: send If-Match with the ETag of"
+    " the representation it changes (or If-Unmodified-Since with its"
+    " Last-Modified)."
+)
 _FAILED_AUTO = (
     "This resource's entity-tag is a hash of its GET body, unknown before this"
     " request runs; If-Match and If-None-Match cannot be evaluated here."
@@ -679,8 +697,10 @@ def conditional(
         ``If-Match``.
     :param require_precondition: ``True`` (``PUT``, ``PATCH``, ``DELETE``) or
         a collection of methods: such a request with neither ``If-Match`` nor
-        ``If-Unmodified-Since`` (nor ``If-None-Match: *``, the create-only
-        condition) is answered ``428 Precondition Required``.
+        ``If-None-Match: *`` (the create-only condition) nor an
+        ``If-Unmodified-Since`` that can be evaluated (a valid date, and
+        ``last_modified`` giving one) is answered ``428 Precondition
+        Required``.
     :raise ValueError: Neither validator given, ``etag`` a string other than
         ``"auto"``, a method that is not a token.
     :raise TypeError: An option of the wrong type, an ``async def``

@@ -772,6 +772,38 @@ def test_require_precondition_accepts_either_lost_update_guard(
     assert client.put("/r", headers={"If-None-Match": "*"}).status_code == 412
 
 
+def test_an_if_unmodified_since_that_cannot_be_evaluated_is_no_guard(
+    app: Flask, client: t.Any
+) -> None:
+    """Else a client would skip If-Match by sending any date."""
+    serve(
+        app,
+        Resource(),
+        rule="/tag-only",
+        last_modified=False,
+        require_precondition=True,
+    )
+    undated = Resource(changed=None)
+    serve(app, undated, rule="/undated", require_precondition=True)
+    serve(app, Resource(), rule="/dated", require_precondition=True)
+    serve(
+        app,
+        Resource(),
+        rule="/auto",
+        etag="auto",
+        last_modified=False,
+        require_precondition=True,
+    )
+    old = {"If-Unmodified-Since": BEFORE_HTTP}
+    assert client.put("/tag-only", headers=old).status_code == 428
+    assert client.put("/undated", headers=old).status_code == 428
+    assert undated.ran == 0
+    bad = {"If-Unmodified-Since": "not a date"}
+    assert client.put("/dated", headers=bad).status_code == 428
+    assert client.put("/dated", headers=old).status_code == 412
+    assert client.put("/auto", headers=old).status_code == 428
+
+
 def test_require_precondition_leaves_other_methods_alone(
     app: Flask, client: t.Any
 ) -> None:
