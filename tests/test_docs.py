@@ -122,6 +122,15 @@ def test_readme_csv_example() -> None:
     assert len(lines) == 100_001
 
 
+def test_readme_conditional_example() -> None:
+    client = _readme_app("/items/<int:id>")
+    r = client.get("/items/1")
+    assert (r.headers["ETag"], r.headers["Cache-Control"]) == ('"7"', "no-cache")
+    assert client.get("/items/1", headers={"If-None-Match": '"7"'}).status_code == 304
+    assert client.put("/items/1", headers={"If-Match": '"6"'}).status_code == 412
+    assert client.put("/items/1").status_code == 428
+
+
 def _namespace(source: str) -> dict[str, t.Any]:
     namespace: dict[str, t.Any] = {"__name__": "docs"}
     exec(_PRELUDE + source, namespace)
