@@ -684,12 +684,14 @@ def conditional(
     :param etag: ``(**view_kwargs) -> str | None``: the current
         representation's entity-tag without quotes (RFC 9110 ``etagc``
         characters, else a ``ValueError`` when called), or ``None`` when there
-        is no current representation. Or ``"auto"``: the SHA-1 of the body of
-        a buffered 2xx GET or HEAD response (the tag Werkzeug's ``add_etag``
-        gives), computed after the view, where the preconditions are then
-        evaluated; a streamed body gets none. With ``"auto"``, ``If-Match``
-        and ``If-None-Match`` on other methods are answered ``412``, and so
-        is ``If-Unmodified-Since`` unless ``last_modified`` is given.
+        is no current representation. Or ``"auto"``: a hash of the body of a
+        buffered 2xx GET or HEAD response, the tag Werkzeug's ``add_etag``
+        gives (:func:`~werkzeug.http.generate_etag`: SHA-1 up to Werkzeug
+        3.1, SHA3-256 from 3.2), computed after the view, where the
+        preconditions are then evaluated; a streamed body gets none. With
+        ``"auto"``, ``If-Match`` and ``If-None-Match`` on other methods are
+        answered ``412``, and so is ``If-Unmodified-Since`` unless
+        ``last_modified`` is given.
     :param last_modified: ``(**view_kwargs) -> datetime | None``: when the
         resource last changed (aware, or naive meaning UTC); a time in the
         future is sent as now (RFC 9110 §8.8.2.1).
