@@ -15,6 +15,8 @@ import typing as t
 import pytest
 from flask import Flask, Response, abort, make_response, request
 from flask.views import MethodView
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import ETags
 from werkzeug.exceptions import BadRequest
 from werkzeug.http import generate_etag, http_date
@@ -740,6 +742,61 @@ def test_parse_entity_tags(value: str, expected: object) -> None:
 def test_parse_entity_tags_names_the_header() -> None:
     with pytest.raises(BadRequest, match=r"If-None-Match is malformed"):
         parse_entity_tags("If-None-Match", "v1")
+
+
+#: An opaque tag: RFC 9110 etagc characters (obs-text as Latin-1).
+OPAQUE = st.text(
+    st.sampled_from([chr(c) for c in (0x21, *range(0x23, 0x7F), *range(0x80, 0x100))]),
+    max_size=12,
+)
+
+
+@given(
+    st.lists(st.tuples(st.booleans(), OPAQUE), max_size=6),
+    st.lists(st.sampled_from(["", " ", "\t", " \t "]), min_size=14, max_size=14),
+)
+def test_any_list_of_entity_tags_parses(
+    tags: list[tuple[bool, str]], spaces: list[str]
+) -> None:
+    items = [f'{"W/" if weak else ""}"{opaque}"' for weak, opaque in tags]
+    value = ",".join(
+        f"{spaces[i]}{item}{spaces[-i - 1]}" for i, item in enumerate(items)
+    )
+    parsed = parse_entity_tags("If-Match", value)
+    assert parsed == EntityTags(
+        frozenset(opaque for _, opaque in tags),
+        frozenset(opaque for weak, opaque in tags if not weak),
+    )
+
+
+HEADER_TEXT = st.text(st.characters(max_codepoint=0xFF), max_size=40) | st.sampled_from(
+    ['"v1"', 'W/"v1"', "*", CHANGED_HTTP, BEFORE_HTTP, '"v0", "v1"', ""]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["GET", "HEAD", "PUT", "DELETE"]),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "HTTP_IF_MATCH": HEADER_TEXT,
+            "HTTP_IF_NONE_MATCH": HEADER_TEXT,
+            "HTTP_IF_MODIFIED_SINCE": HEADER_TEXT,
+            "HTTP_IF_UNMODIFIED_SINCE": HEADER_TEXT,
+        },
+    ),
+)
+def test_any_precondition_headers_get_an_answer_never_a_500(
+    method: str, environ: dict[str, str]
+) -> None:
+    app = Flask(__name__)
+    resource = Resource()
+    serve(app, resource, require_precondition=True)
+    r = app.test_client().open("/r", method=method, environ_overrides=environ)
+    assert r.status_code in {200, 204, 304, 400, 412, 428}
+    if r.status_code in (304, 400, 412, 428):
+        assert resource.ran == 0
 
 
 # -- 428 --------------------------------------------------------------------------
