@@ -115,24 +115,38 @@ _parse_short = functools.lru_cache(maxsize=512)(_parse)
 def _weak_match(tags: EntityTags | str, exists: bool, opaque: str | None) -> bool:
     """RFC 9110 §8.8.3.2 weak comparison against a parsed list (``*``: a
     current representation exists)."""
-    if tags is STAR:
+    if isinstance(tags, str):  # STAR
         return exists
-    return opaque is not None and opaque in t.cast(EntityTags, tags).every
+    return opaque is not None and opaque in tags.every
 
 
 def _strong_match(
     tags: EntityTags | str, exists: bool, opaque: str | None, weak: bool
 ) -> bool:
     """RFC 9110 §8.8.3.2 strong comparison: both tags strong, same opaque tag."""
-    if tags is STAR:
+    if isinstance(tags, str):  # STAR
         return exists
-    return not weak and opaque is not None and opaque in t.cast(EntityTags, tags).strong
+    return not weak and opaque is not None and opaque in tags.strong
+
+
+_DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_TIME = r"\d\d:\d\d:\d\d"
+#: RFC 9110 §5.6.7 ``HTTP-date``: IMF-fixdate, and the obsolete RFC 850 and
+#: asctime formats a recipient must also accept. Case-sensitive, one date.
+#: (Werkzeug's ``parse_date`` also takes a list of dates, or a date without
+#: a zone, which RFC 9110 §13.1.3 and §13.1.4 say to ignore.)
+_HTTP_DATE = re.compile(
+    rf"{_DAY}, \d\d {_MONTH} \d{{4}} {_TIME} GMT"
+    rf"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),"
+    rf" \d\d-{_MONTH}-\d\d {_TIME} GMT"
+    rf"|{_DAY} {_MONTH} [ \d]\d {_TIME} \d{{4}}"
+)
 
 
 def _date_seconds(value: str) -> int | None:
-    """An HTTP-date as whole seconds since the epoch; ``None`` when it is not a
-    valid HTTP-date (RFC 9110 §5.6.7, the three formats), which RFC 9110
-    §13.1.3 and §13.1.4 say to ignore."""
+    """An HTTP-date as whole seconds since the epoch; ``None`` when it is not
+    one valid HTTP-date, which RFC 9110 §13.1.3 and §13.1.4 say to ignore."""
     if len(value) > 64:  # no HTTP-date is that long (and it is never cached)
         return None
     return _parse_seconds(value)
@@ -142,7 +156,10 @@ def _date_seconds(value: str) -> int | None:
 def _parse_seconds(value: str) -> int | None:
     """:func:`_date_seconds`, cached: clients send back the ``Last-Modified``
     they were given, so a few values come again and again."""
-    parsed = parse_date(value)
+    value = value.strip(" \t")
+    if not _HTTP_DATE.fullmatch(value):
+        return None
+    parsed = parse_date(value)  # None for a day that does not exist
     return None if parsed is None else math.floor(parsed.timestamp())
 
 

@@ -481,7 +481,19 @@ def test_if_modified_since(client: t.Any, resource: Resource) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["yesterday", "", "Tue, 32 Dec 2026 10:00:00 GMT", "x" * 5000, "1"]
+    "value",
+    [
+        "yesterday",
+        "",
+        "1",
+        "x" * 5000,
+        "Tue, 32 Dec 2026 10:00:00 GMT",  # no such day
+        "Tue, 01 Dec 2026 10:00:00",  # no zone
+        "Tue, 01 Dec 2026 10:00:00 +0000",  # not GMT
+        "tue, 01 dec 2026 10:00:00 GMT",  # names are case-sensitive
+        "01 Dec 2026 10:00:00 GMT",  # no day name
+        f"{AFTER_HTTP}, {AFTER_HTTP}",  # a list
+    ],
 )
 def test_an_invalid_date_is_ignored(
     client: t.Any, resource: Resource, value: str
@@ -1509,6 +1521,21 @@ def test_a_passing_if_match_goes_on_to_if_none_match() -> None:
     answer 304. Werkzeug lets If-Match overwrite the outcome."""
     sent = {"If-Match": '"v1"', "If-None-Match": '"v1"'}
     assert _both(Current(), "GET", sent) == (200, 304)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{AFTER_HTTP}, {BEFORE_HTTP}",
+        "Tue, 01 Dec 2026 10:00:01",
+        "1 Dec 2026 10:00:01 GMT",
+    ],
+)
+def test_only_one_valid_http_date_counts(value: str) -> None:
+    """RFC 9110 §13.1.3: If-Modified-Since is ignored unless it is one valid
+    HTTP-date. Werkzeug's ``parse_date`` reads the first of a list, a date
+    without a zone, a date without a day name, and answers 304."""
+    assert _both(Current(), "GET", {"If-Modified-Since": value}) == (304, 200)
 
 
 @pytest.mark.parametrize("value", ["v1", 'w/"v1"', '"v1" "v2"'])
