@@ -278,6 +278,10 @@ class _Conditional(ResponseDecorator, Step):
         self.prefix = 'W/"' if weak else '"'
         #: The ``request.environ`` key of this request's validators.
         self.key = f"flask_respkit.caching.{id(self)}"
+        #: The 428's description, without the method.
+        self.required_text = _REQUIRED.replace(
+            "{dated}", "" if last_modified is None else _REQUIRED_DATED
+        )
 
     # -- the validators ----------------------------------------------------------
 
@@ -323,14 +327,14 @@ class _Conditional(ResponseDecorator, Step):
                 or self.last_modified is None
                 or _date_seconds(if_unmodified) is None
             ):
-                raise PreconditionRequired(_REQUIRED.format(method=method))
+                raise PreconditionRequired(self.required_text.format(method=method))
             by_date = True
         safe = method in _SAFE
         if self.auto:
             return self.before_auto(environ, safe, kwargs, by_date, method)
         opaque, seconds = self.compute(kwargs)
         if by_date and seconds is None:
-            raise PreconditionRequired(_REQUIRED.format(method=method))
+            raise PreconditionRequired(self.required_text.format(method=method))
         tag = None if opaque is None else self.tag_of(opaque)
         if safe:
             environ[self.key] = (tag, seconds)
@@ -368,7 +372,7 @@ class _Conditional(ResponseDecorator, Step):
         its body's hash; another method has no tag to compare with."""
         seconds = self.compute(kwargs)[1]
         if by_date and seconds is None:
-            raise PreconditionRequired(_REQUIRED.format(method=method))
+            raise PreconditionRequired(self.required_text.format(method=method))
         if_match = environ.get("HTTP_IF_MATCH")
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         for name, value in (("If-Match", if_match), ("If-None-Match", if_none_match)):
@@ -406,7 +410,7 @@ class _Conditional(ResponseDecorator, Step):
         method: str = req.method
         if method in _SAFE:
             found: Validators | None = req.environ.get(self.key)
-            if found is None:  # pragma: no cover - the before hook always sets it
+            if found is None:  # another step answered before this one ran
                 return response
             if self.auto:
                 return self.after_auto(req.environ, response, found[1])
@@ -550,10 +554,11 @@ class _Conditional(ResponseDecorator, Step):
         )
         if self.required:
             methods = ", ".join(sorted(self.required))
+            dated = "" if self.last_modified is None else " (or `If-Unmodified-Since`)"
             doc.error(
                 "428",
                 f"Precondition Required ({methods}): send `If-Match` with the"
-                " `ETag` you read (or `If-Unmodified-Since`).",
+                f" `ETag` you read{dated}.",
             )
 
     @classmethod
@@ -593,9 +598,9 @@ _FAILED = (
 )
 _REQUIRED = (
     "This {method} request must be conditional: send If-Match with the ETag of"
-    " the representation it changes (or If-Unmodified-Since with its"
-    " Last-Modified)."
+    " the representation it changes{dated}."
 )
+_REQUIRED_DATED = " (or If-Unmodified-Since with its Last-Modified)"
 _FAILED_AUTO = (
     "This resource's entity-tag is a hash of its GET body, unknown before this"
     " request runs; If-Match and If-None-Match cannot be evaluated here."

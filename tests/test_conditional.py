@@ -863,11 +863,15 @@ def test_an_if_unmodified_since_that_cannot_be_evaluated_is_no_guard(
         require_precondition=True,
     )
     old = {"If-Unmodified-Since": BEFORE_HTTP}
-    assert client.put("/tag-only", headers=old).status_code == 428
+    r = client.put("/tag-only", headers=old)
+    assert r.status_code == 428
+    assert "If-Unmodified-Since" not in r.get_data(as_text=True)  # not offered
     assert client.put("/undated", headers=old).status_code == 428
     assert undated.ran == 0
     bad = {"If-Unmodified-Since": "not a date"}
-    assert client.put("/dated", headers=bad).status_code == 428
+    r = client.put("/dated", headers=bad)
+    assert r.status_code == 428
+    assert "If-Unmodified-Since" in r.get_data(as_text=True)
     assert client.put("/dated", headers=old).status_code == 412
     assert client.put("/auto", headers=old).status_code == 428
 
