@@ -34,7 +34,6 @@ from .settings import Setting, settings_for
 if t.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
 
-    from .core import Edit
     from .describe import Description
 
 #: ``verify(authorization) -> bool``: werkzeug's ``Authorization`` or ``None``.
@@ -307,40 +306,37 @@ def _handles_401(app: Flask) -> bool:
     return False
 
 
+def _pair(challenge: Challenge) -> tuple[tuple[str, str]]:
+    return ((str(challenge), challenge.scheme.lower()),)
+
+
 class _ChallengeStep(Step):
-    """One :func:`auth_challenge` in one app: its challenge on every 401."""
+    """One :func:`auth_challenge` in one app (or several, merged): its
+    challenges on every 401."""
 
     errors = True
 
-    def __init__(self, challenge: Challenge) -> None:
-        self.value, self.scheme = str(challenge), challenge.scheme.lower()
-        self.pair = ((self.value, self.scheme),)
+    def __init__(self, challenges: tuple[tuple[str, str], ...]) -> None:
+        #: ``(challenge, lowercase scheme)`` pairs, top decorator first.
+        self.challenges = challenges
 
     def apply(self, response: Response) -> Response:
         if response.status_code == 401:
-            add_challenges(response, self.pair)
+            add_challenges(response, self.challenges)
         return response
 
-    @classmethod
-    def combine(cls, steps: tuple[Step, ...]) -> Edit:
+    def merge(self, outer: Step) -> Step | None:
         """Stacked challenges go out top decorator first."""
-        pairs = tuple(
-            (s.value, s.scheme) for s in reversed(steps) if isinstance(s, cls)
-        )
-
-        def challenge_all(response: Response, kwargs: dict[str, t.Any]) -> Response:
-            if response.status_code == 401:
-                add_challenges(response, pairs)
-            return response
-
-        return challenge_all
+        if isinstance(outer, _ChallengeStep):
+            return _ChallengeStep(outer.challenges + self.challenges)
+        return None
 
 
 class _GuardStep(_ChallengeStep):
     """An :func:`auth_challenge` with ``verify``: the guard runs before the view."""
 
     def __init__(self, app: Flask, challenge: Challenge, verify: Verify) -> None:
-        super().__init__(challenge)
+        super().__init__(_pair(challenge))
         # An ``async def`` verify is awaited on an async view, and run through
         # Flask's async support (``flask[async]``) on a sync one; its coroutine
         # object must never be taken as a truthy answer.
@@ -430,7 +426,7 @@ class _AuthChallenge(ResponseDecorator):
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
         challenge = self.challenge(settings)
         if self.verify is None:
-            return _ChallengeStep(challenge)
+            return _ChallengeStep(_pair(challenge))
         return _GuardStep(app, challenge, self.verify)
 
     @classmethod

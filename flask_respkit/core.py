@@ -4,8 +4,9 @@ wrapper that runs a view's decorators.
 A kit decorator is a :class:`ResponseDecorator`. Applied to a view, it joins
 the view's :class:`Chain`: however many kit decorators are stacked, the view
 has one wrapper. The first time the view runs in an app, each decorator
-resolves into a :class:`Step` for that app (once per app, cached) and the
-chain into a :class:`Plan`. Every request then runs the plan:
+resolves into a :class:`Step` for that app and the chain into a
+:class:`Plan`; both are kept in the app (``app.extensions["respkit.resolved"]``),
+so they go when the app goes. Every request then runs the plan:
 
 1. the steps' :meth:`~Step.before` hooks, outermost first;
 2. the view;
@@ -23,22 +24,21 @@ from __future__ import annotations
 
 import functools
 import inspect
-import threading
 import types
 import typing as t
-import weakref
 
 from flask import Flask, Response, after_this_request, current_app, request
 
 # The current app context, public in every supported Flask; Flask 3.2 passes
 # it to dispatch methods such as make_default_options_response.
 from flask.globals import app_ctx
+from flask.views import View
 
 from ._http import check_bool, is_preflight
 from .settings import Setting, register, settings_for
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Iterable, Mapping
 
     from flask.wrappers import Request
 
@@ -47,6 +47,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "F",
     "Chain",
+    "ErrorEdits",
     "Mutator",
     "Plan",
     "ResponseDecorator",
@@ -62,11 +63,10 @@ __all__ = [
 ]
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+_T = t.TypeVar("_T")
 
 #: The signature of a mutator given to :func:`response_decorator`.
 Mutator = t.Callable[[Response], t.Optional[Response]]
-#: An edit of the response: ``(response, view keyword arguments) -> response``.
-Edit = t.Callable[[Response, dict[str, t.Any]], Response]
 
 
 #: Every ResponseDecorator subclass, in the order they were defined.
@@ -85,7 +85,7 @@ class Step:
     #: anything in the view's chain raises (``abort``, an uncaught exception
     #: turned into a 500, an app error handler's response). The app's error
     #: handlers still run first.
-    errors: t.ClassVar[bool] = False
+    errors: bool = False
 
     #: When :meth:`before` runs among the chain's ``before`` hooks: by
     #: ascending order, outermost first among equals. Guards and steps that
@@ -162,12 +162,18 @@ class Step:
         """
         return None
 
-    @classmethod
-    def combine(cls, steps: tuple[Step, ...]) -> Edit | None:
-        """One edit doing the :meth:`apply` of several steps of this class on
-        one view (innermost first in ``steps``), or ``None`` to apply each in
-        turn. :func:`~flask_respkit.auth_challenge` combines its challenges
-        so that they go out top decorator first."""
+    def merge(self, outer: Step) -> Step | None:
+        """A step whose edits do this step's and ``outer``'s together, or
+        ``None`` (the default) to apply each in turn.
+
+        Asked for every two steps of one view, this one the further in; the
+        merged step takes this one's place among the edits (:meth:`after`,
+        and :meth:`apply` on errors), while each step keeps its own
+        :meth:`before`. :func:`~flask_respkit.auth_challenge` merges stacked
+        challenges so that they go out top decorator first.
+
+        :param outer: A step of a decorator further out on the same view.
+        """
         return None
 
 
@@ -269,14 +275,9 @@ class ResponseDecorator:
         options as resolved with ``settings``. The default is ``repr``."""
         return repr(self)
 
-    # -- Steps ------------------------------------------------------------------
-
-    _steps: weakref.WeakKeyDictionary[Flask, Step]
-    _lock: threading.Lock
-
     def identity(self) -> t.Hashable:
-        """The options that make two decorators equal; equal ones stacked on one
-        view apply once. The default is the object's identity (``id``)."""
+        """The options that make two decorators equal; equal ones stacked on
+        one view apply once. The default is the object's identity (``id``)."""
         return id(self)
 
     def __eq__(self, other: object) -> bool:
@@ -286,7 +287,9 @@ class ResponseDecorator:
         return hash((type(self), self.identity()))
 
     def resolve(self, app: Flask, settings: Mapping[str, t.Any]) -> Step:
-        """Build the step for one app. Called once per app, then cached.
+        """Build the step for one app. Called once per app (see
+        :meth:`step_for`; twice at worst, when threads race on the app's
+        first requests: it must not depend on which call wins).
 
         :param app: The app the decorated view runs in.
         :param settings: The app's validated ``RESPKIT_*`` settings, or the
@@ -299,32 +302,39 @@ class ResponseDecorator:
         raise NotImplementedError
 
     def step_for(self, app: Flask) -> Step:
-        """The step for ``app``, resolved on first use and cached."""
+        """The step for ``app``: resolved on first use, then kept in the app
+        with its plans."""
         if isinstance(self, Step) and type(self).resolve is ResponseDecorator.resolve:
             return self
-        try:
-            steps, lock = self._steps, self._lock
-        except AttributeError:
-            # Subclasses need not call __init__; racing threads may each
-            # make a cache here, the lock below keeps one of them.
-            with _INIT_LOCK:
-                if "_steps" not in self.__dict__:
-                    self._steps = weakref.WeakKeyDictionary()
-                    self._lock = threading.Lock()
-            steps, lock = self._steps, self._lock
-        step = steps.get(app)
-        if step is None:
-            with lock:
-                step = steps.get(app)
-                if step is None:
-                    step = steps[app] = self.resolve(app, settings_for(app))
-        return step
+        # Keyed by id(), hashed in C: a blueprint's cors asks on every
+        # request. The entry holds the decorator, so the id stays its own.
+        return _kept(app, id(self), self._step_entry, app)[1]
+
+    def _step_entry(self, app: Flask) -> tuple[ResponseDecorator, Step]:
+        return self, self.resolve(app, settings_for(app))
 
     def __call__(self, view: F) -> F:
         return wrap_view(view, self)
 
 
-_INIT_LOCK = threading.Lock()
+#: The ``app.extensions`` key of what the kit resolved for the app: a step
+#: per decorator, a plan per chain (and per way its wrapper is called).
+_RESOLVED = "respkit.resolved"
+
+
+def _kept(app: Flask, key: t.Hashable, build: Callable[..., _T], *args: t.Any) -> _T:
+    """What ``build(*args)`` returns, built once per app and kept in it.
+
+    No lock: building is pure, so threads racing on an app's first requests
+    at worst build the same thing twice, and all keep the first one stored.
+    """
+    kept: dict[t.Hashable, t.Any] | None = app.extensions.get(_RESOLVED)
+    if kept is None:
+        kept = app.extensions.setdefault(_RESOLVED, {})
+    found: _T | None = kept.get(key)
+    if found is None:
+        found = kept.setdefault(key, build(*args))
+    return found
 
 
 class _Mutate(ResponseDecorator, Step):
@@ -332,7 +342,7 @@ class _Mutate(ResponseDecorator, Step):
 
     def __init__(self, mutator: Mutator, errors: bool) -> None:
         self.mutator = mutator
-        self.errors = errors  # type: ignore[misc]
+        self.errors = errors
         functools.update_wrapper(self, mutator, updated=())
 
     def after(self, response: Response, kwargs: dict[str, t.Any]) -> Response:
@@ -454,16 +464,15 @@ def view_handles_options(app: Flask, req: Request) -> bool:
     attribute (as a ``MethodView`` with an ``options`` method does). The
     wrapper cannot see a route's ``methods=`` argument, only that attribute.
     """
-    view = app.view_functions.get(req.endpoint)  # type: ignore[arg-type]
+    view = app.view_functions.get(req.endpoint or "")
     return "OPTIONS" in (getattr(view, "methods", None) or ())
 
 
 def _answered_below(app: Flask) -> bool:
     """Whether this request is an ``OPTIONS`` that a kit chain further in
     (below a decorator that is not the kit's) answers by itself."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
-    return req.method == "OPTIONS" and (
-        is_preflight(req) or not view_handles_options(app, req)
+    return request.method == "OPTIONS" and (
+        is_preflight(request) or not view_handles_options(app, request)
     )
 
 
@@ -480,7 +489,7 @@ class OptionsRoutedView:
 
     def __init__(self, func: t.Callable[..., t.Any]) -> None:
         functools.update_wrapper(self, func)
-        self.__wrapped__ = func.__wrapped__  # type: ignore[attr-defined]
+        self.__wrapped__ = getattr(func, "__wrapped__", func)
         self._func = func
         # Also in __dict__, so that functools.wraps in a decorator applied
         # above this one copies them (properties are not copied).
@@ -506,7 +515,8 @@ class OptionsRoutedView:
     @property
     def required_methods(self) -> set[str]:
         """The view's own ``required_methods`` plus ``OPTIONS``."""
-        return self.__dict__["required_methods"]  # type: ignore[no-any-return]
+        methods: set[str] = self.__dict__["required_methods"]
+        return methods
 
     @required_methods.setter
     def required_methods(self, value: t.Iterable[str]) -> None:
@@ -516,7 +526,7 @@ class OptionsRoutedView:
     declared_automatic_options: bool | None = None
 
     def __repr__(self) -> str:
-        return f"<respkit view {self.__name__}>"  # type: ignore[attr-defined]
+        return f"<respkit view {getattr(self, '__name__', '?')}>"
 
 
 # -- The chain of a view and its plan per app ----------------------------------
@@ -528,108 +538,91 @@ _PENDING = "flask_respkit.pending_errors"
 
 #: An edit and whether it takes the view's keyword arguments too.
 _Edit = tuple[t.Callable[..., Response], bool]
+#: ``(decorator, its step)``.
+_Pair = tuple["ResponseDecorator", Step]
 
 
-class Plan:
-    """A view's chain resolved for one app: what each request runs. It keeps
-    no reference to the app (the caches keyed by the app are weak).
+class ErrorEdits:
+    """The :meth:`~Step.apply` edits that steps with :attr:`~Step.errors`
+    make to an error response.
 
-    :param pairs: ``(decorator, step)`` of the chain, innermost first.
-    :param below: ``(decorator, step)`` of the error-reaching steps of kit
-        wrappers further in (behind a decorator that is not the kit's): an
-        early answer here, or an exception before the view is called, never
-        reaches them, so this plan applies their error edits too.
-    :param answers_options: Whether the chain's ``OPTIONS`` step answers
-        (not for an error handler's call).
+    :param pairs: ``(decorator, step)`` pairs, innermost first; those whose
+        step has :attr:`~Step.errors` count.
     """
 
-    def __init__(
-        self,
-        pairs: tuple[tuple[ResponseDecorator, Step], ...],
-        below: tuple[tuple[ResponseDecorator, Step], ...] = (),
-        answers_options: bool = True,
-    ) -> None:
-        self.pairs = pairs
-        self.below = below
-        steps = [step for _, step in pairs]
-        #: ``before`` hooks by :attr:`~Step.before_order`, outermost first
-        #: among equals (and their async forms).
-        ordered = sorted(reversed(steps), key=lambda s: s.before_order)
-        self.befores = tuple(s.before for s in ordered if _overrides(s, "before"))
-        self.befores_async = tuple(
-            s.before_async
-            for s in ordered
-            if _overrides(s, "before") or _overrides(s, "before_async")
-        )
-        #: ``returned`` hooks, innermost first.
-        self.observers = tuple(s.returned for s in steps if _overrides(s, "returned"))
-        converters = [s for s in steps if _overrides(s, "convert")]
-        firm = [s for d, s in pairs if d.takes_return_value]
-        #: The step turning the return value into the response: one that must
-        #: see the view's own value (the outermost of them), else the
-        #: innermost one offering a conversion, else ``make_response``.
-        self.converter = firm[-1] if firm else converters[0] if converters else None
-        #: Edits of the response, innermost first (the converter's own edit
-        #: is part of its conversion).
-        self.afters = _edits([s for s in steps if s is not self.converter], "after")
-        #: Error edits when the view raised, and when the chain answered or
-        #: raised before calling it (then those of the wrappers further in too).
-        errors = tuple((d, s) for d, s in pairs if s.errors)
-        self.error_afters = _edits([s for _, s in errors], "apply")
-        self.early_error_afters = _edits([s for _, s in (*below, *errors)], "apply")
-        self.error_decorators = tuple(d for d, _ in errors)
-        self.early_error_decorators = tuple(d for d, _ in (*below, *errors))
-        #: The step answering ``OPTIONS`` (CORS): the outermost, as
-        #: :func:`~flask_respkit.cross_origin.cors_policy_of` finds it.
-        self.options_step = (
-            next((s for d, s in reversed(pairs) if d.receives_options), None)
-            if answers_options
-            else None
-        )
-        #: Per HTTP method, this plan without what the ``MethodView``
-        #: method's own kit decorators already do (see :meth:`Chain._resolve`).
-        self.by_method: dict[str, Plan] | None = None
-        self._for_handler: dict[tuple[int, ...], Plan] = {}
+    def __init__(self, pairs: Iterable[_Pair]) -> None:
+        pairs = [(d, s) for d, s in pairs if s.errors]
+        #: The decorators the edits come from.
+        self.decorators = frozenset(d for d, _ in pairs)
+        #: The edits, innermost first.
+        self.edits = _edits([s for _, s in pairs], after=False)
 
-    def without(
-        self, decorators: t.Collection[ResponseDecorator], answers_options: bool = True
-    ) -> Plan:
-        """This plan without the steps of ``decorators``."""
-        pairs = tuple(p for p in self.pairs if p[0] not in decorators)
-        return Plan(pairs, self.below, answers_options)
-
-    def _failed(self, kwargs: dict[str, t.Any], early: bool = False) -> None:
-        """Have the error edits reach the error response Flask will build."""
-        edits = self.early_error_afters if early else self.error_afters
-        if not edits:
+    def defer(self, kwargs: dict[str, t.Any]) -> None:
+        """Have the edits reach the error response Flask will build for the
+        current request (after the app's error handlers), and note their
+        decorators as pending for this request."""
+        if not self.edits:
             return
         environ = request.environ
-        decorators = self.early_error_decorators if early else self.error_decorators
-        environ[_PENDING] = (*environ.get(_PENDING, ()), *decorators)
+        pending = environ.get(_PENDING)
+        environ[_PENDING] = (
+            self.decorators if pending is None else pending | self.decorators
+        )
+        edits = self.edits
 
         def apply_errors(response: Response) -> Response:
             return _apply(edits, response, kwargs)
 
         after_this_request(apply_errors)
 
-    def _variant(self, args: tuple[t.Any, ...]) -> Plan:
-        """The plan for an error handler's call, or a ``MethodView``'s method."""
-        if args and isinstance(args[0], BaseException):
-            # An error handler: it answers no OPTIONS of its own, and leaves
-            # to the raising view's pending error edits what they do.
-            pending = request.environ.get(_PENDING, ())
-            key = tuple(map(id, pending))
-            found = self._for_handler.get(key)
-            if found is None:
-                found = self._for_handler[key] = self.without(pending, False)
-            return found
-        if self.by_method:
-            return self.by_method.get(request.method, self)
-        return self
 
-    def _options(self, app: Flask) -> Response | None:
-        """Answer an ``OPTIONS`` request with the step that receives them: its
-        own answer (a preflight), else Flask's automatic one through its
+class Plan:
+    """A view's chain resolved for one app: what each of its requests runs.
+
+    :param pairs: ``(decorator, step)`` of the chain, innermost first.
+    :param below: ``(decorator, step)`` of the kit's wrappers further in,
+        behind a decorator that is not the kit's: this plan applies their
+        error edits when it answers before calling the view.
+    :param is_async: The view is ``async def``.
+    :param answers_options: The step receiving ``OPTIONS`` answers them (not
+        in an error handler's call).
+    """
+
+    def __init__(
+        self,
+        pairs: t.Sequence[_Pair],
+        below: t.Sequence[_Pair] = (),
+        *,
+        is_async: bool = False,
+        answers_options: bool = True,
+    ) -> None:
+        steps = [s for _, s in pairs]
+        converter = _converter(pairs)
+        #: The step answering ``OPTIONS`` (CORS), or ``None``: the outermost
+        #: receiving them, as :func:`~flask_respkit.cross_origin.cors_policy_of`
+        #: finds it.
+        self.options_step = _answering_options(pairs) if answers_options else None
+        #: The :meth:`~Step.before` hooks (:meth:`~Step.before_async` for an
+        #: ``async def`` view), outermost first.
+        self.before = _before_hooks(steps, is_async)
+        #: The :meth:`~Step.returned` hooks, innermost first.
+        self.returned = tuple(s.returned for s in steps if _overrides(s, "returned"))
+        #: The :meth:`~Step.convert` turning the view's return value into the
+        #: response, or ``None`` for :meth:`~flask.Flask.make_response`.
+        self.convert = converter.convert if converter else None
+        #: The edits of the view's response, innermost first (the
+        #: converter's is part of its conversion).
+        self.edits = _edits([s for s in steps if s is not converter], after=True)
+        #: The error edits when the view raised (or its response's conversion
+        #: or edits did).
+        self.errors_in_view = ErrorEdits(pairs)
+        #: The error edits when the chain answered early or raised before
+        #: calling the view: the wrappers further in never ran, so theirs too.
+        self.errors_before_view = ErrorEdits([*below, *pairs])
+
+    def _answer_options(self, app: Flask) -> Response | None:
+        """Answer an ``OPTIONS`` request with :attr:`options_step`: its own answer
+        (a preflight), else Flask's automatic one through its
         :meth:`~Step.apply`, unless the view handles ``OPTIONS`` itself.
         ``None`` for any other request."""
         req = request._get_current_object()  # type: ignore[attr-defined]
@@ -646,19 +639,18 @@ class Plan:
         gets the error edits; any other answer (a 304) the edits the view's
         response would have had."""
         if early.status_code >= 400:
-            return _apply(self.early_error_afters, early, kwargs)
-        return _apply(self.afters, early, kwargs)
+            return _apply(self.errors_before_view.edits, early, kwargs)
+        return _apply(self.edits, early, kwargs)
 
     def _finish(self, app: Flask, rv: t.Any, kwargs: dict[str, t.Any]) -> Response:
         """The view's return value converted, then edited innermost first."""
-        for observe in self.observers:
-            observe(rv, kwargs)
-        converter = self.converter
-        if converter is None:
-            response = app.make_response(rv)
-        else:
-            response = converter.convert(rv, kwargs)
-        return _apply(self.afters, response, kwargs)
+        for see in self.returned:
+            see(rv, kwargs)
+        convert = self.convert
+        response = app.make_response(rv) if convert is None else convert(rv, kwargs)
+        for edit, with_kwargs in self.edits:
+            response = edit(response, kwargs) if with_kwargs else edit(response)
+        return response
 
     def run(
         self,
@@ -668,22 +660,22 @@ class Plan:
         kwargs: t.Any,
     ) -> Response:
         """Run one request of a sync view."""
-        plan = self._variant(args) if args or self.by_method else self
-        answer = plan._options(app) if plan.options_step is not None else None
-        if answer is not None:
-            return answer
+        if self.options_step is not None:
+            answer = self._answer_options(app)
+            if answer is not None:
+                return answer
         try:
-            for before in plan.befores:
+            for before in self.before:
                 early = before(kwargs)
                 if early is not None:
-                    return plan._answered_early(early, kwargs)
+                    return self._answered_early(early, kwargs)
         except Exception:
-            plan._failed(kwargs, early=True)
+            self.errors_before_view.defer(kwargs)
             raise
         try:
-            return plan._finish(app, view(*args, **kwargs), kwargs)
+            return self._finish(app, view(*args, **kwargs), kwargs)
         except Exception:
-            plan._failed(kwargs)
+            self.errors_in_view.defer(kwargs)
             raise
 
     async def run_async(
@@ -694,23 +686,75 @@ class Plan:
         kwargs: t.Any,
     ) -> Response:
         """Run one request of an ``async def`` view, in its event loop."""
-        plan = self._variant(args) if args or self.by_method else self
-        answer = plan._options(app) if plan.options_step is not None else None
-        if answer is not None:
-            return answer
+        if self.options_step is not None:
+            answer = self._answer_options(app)
+            if answer is not None:
+                return answer
         try:
-            for before in plan.befores_async:
+            for before in self.before:
                 early = await before(kwargs)
                 if early is not None:
-                    return plan._answered_early(early, kwargs)
+                    return self._answered_early(early, kwargs)
         except Exception:
-            plan._failed(kwargs, early=True)
+            self.errors_before_view.defer(kwargs)
             raise
         try:
-            return plan._finish(app, await view(*args, **kwargs), kwargs)
+            return self._finish(app, await view(*args, **kwargs), kwargs)
         except Exception:
-            plan._failed(kwargs)
+            self.errors_in_view.defer(kwargs)
             raise
+
+
+def _answering_options(pairs: t.Sequence[_Pair]) -> Step | None:
+    """The step of the outermost decorator that receives ``OPTIONS``."""
+    return next((s for d, s in reversed(pairs) if d.receives_options), None)
+
+
+def _before_hooks(steps: list[Step], is_async: bool) -> tuple[t.Any, ...]:
+    """The steps' :meth:`~Step.before` hooks by :attr:`~Step.before_order`,
+    outermost first among equals; for an async view, the
+    :meth:`~Step.before_async` ones (of the steps overriding either)."""
+    ordered = sorted(reversed(steps), key=lambda s: s.before_order)
+    if is_async:
+        return tuple(
+            s.before_async
+            for s in ordered
+            if _overrides(s, "before") or _overrides(s, "before_async")
+        )
+    return tuple(s.before for s in ordered if _overrides(s, "before"))
+
+
+def _converter(pairs: t.Sequence[_Pair]) -> Step | None:
+    """The step turning the return value into the response: one that must
+    see the view's own value (the outermost of them), else the innermost one
+    offering a conversion, else ``None`` (:meth:`~flask.Flask.make_response`).
+    """
+    firm = [s for d, s in pairs if d.takes_return_value]
+    if firm:
+        return firm[-1]
+    return next((s for _, s in pairs if _overrides(s, "convert")), None)
+
+
+def _edits(steps: list[Step], after: bool) -> tuple[_Edit, ...]:
+    """The edits of ``steps`` (innermost first), peers merged by
+    :meth:`Step.merge`: the :meth:`~Step.after` hooks (``after=True``), else
+    the :meth:`~Step.apply` ones."""
+    kept: list[Step] = []
+    for step in steps:
+        for i, inner in enumerate(kept):
+            merged = inner.merge(step)
+            if merged is not None:
+                kept[i] = merged
+                break
+        else:
+            kept.append(step)
+    edits: list[_Edit] = []
+    for step in kept:
+        if after and _overrides(step, "after"):
+            edits.append((step.after, True))
+        elif _overrides(step, "apply"):
+            edits.append((step.apply, False))
+    return tuple(edits)
 
 
 def _apply(
@@ -719,31 +763,6 @@ def _apply(
     for edit, with_kwargs in edits:
         response = edit(response, kwargs) if with_kwargs else edit(response)
     return response
-
-
-def _edits(steps: list[Step], hook: str) -> tuple[_Edit, ...]:
-    """The ``after`` (or ``apply``) edits of ``steps``, innermost first. Steps
-    of classes that :meth:`~Step.combine` their edits give one edit, where the
-    innermost of them stood."""
-    edits: list[_Edit] = []
-    combined: set[object] = set()
-    for step in steps:
-        cls = type(step)
-        key = cls.combine.__func__  # type: ignore[attr-defined]
-        if key in combined:
-            continue
-        if key is not Step.combine.__func__:  # type: ignore[attr-defined]
-            peers = tuple(s for s in steps if type(s).combine.__func__ is key)  # type: ignore[attr-defined]
-            edit = cls.combine(peers) if len(peers) > 1 else None
-            if edit is not None:
-                combined.add(key)
-                edits.append((edit, True))
-                continue
-        if hook == "after" and _overrides(step, "after"):
-            edits.append((step.after, True))
-        elif _overrides(step, "apply"):
-            edits.append((step.apply, False))
-    return tuple(edits)
 
 
 class Chain:
@@ -764,11 +783,7 @@ class Chain:
         self.view = view
         self.decorators = decorators
         self.below = below
-        self._plans: weakref.WeakKeyDictionary[Flask, Plan] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._last: tuple[weakref.ref[Flask], Plan] | None = None
-        self._lock = threading.Lock()
+        self.is_async = inspect.iscoroutinefunction(view)
         #: An ``OPTIONS`` answered further in is final: pass it through.
         self.options_below = any(d.receives_options for d in below)
         self.wrapper = self._wrap()
@@ -779,74 +794,87 @@ class Chain:
         return (*self.below, *self.decorators)
 
     def plan(self, app: Flask) -> Plan:
-        """The plan for ``app``, resolved on first use and cached."""
-        last = self._last
-        if last is not None and last[0]() is app:
-            return last[1]
-        plan = self._plans.get(app)
-        if plan is None:
-            with self._lock:
-                plan = self._plans.get(app)
-                if plan is None:
-                    plan = self._plans[app] = self._resolve(app)
-        self._last = (weakref.ref(app), plan)
-        return plan
+        """The plan for ``app``, built on first use and kept in the app."""
+        return _kept(app, self, self._build, app)
 
-    def _resolve(self, app: Flask) -> Plan:
-        below = tuple((d, d.step_for(app)) for d in self.below)
-        plan = Plan(
-            tuple((d, d.step_for(app)) for d in self.decorators),
-            tuple((d, s) for d, s in below if s.errors),
-        )
-        # The same decorator on a MethodView and on its method applies once:
-        # for that HTTP method, the view's plan leaves it to the method's.
-        # ``as_view`` sets ``view_class`` on the outermost decorated function,
-        # which may be a decorator's that is not the kit's.
-        view_class = getattr(self.wrapper, "view_class", None)
-        if view_class is None and request:
-            outer = app.view_functions.get(request.endpoint)  # type: ignore[arg-type]
-            if _wraps(outer, self.wrapper):
-                view_class = getattr(outer, "view_class", None)
-        if view_class is not None:
-            by_method = {}
-            methods = set(getattr(view_class, "methods", None) or ())
-            if "GET" in methods and not hasattr(view_class, "head"):
-                methods.add("HEAD")  # Flask routes HEAD to get
-            for method in methods:
-                handler = getattr(view_class, method.lower(), None)
-                if handler is None and method == "HEAD":
-                    handler = getattr(view_class, "get", None)
-                inner = [d for d in decorators_of(handler) if d in self.decorators]
-                if inner:
-                    by_method[method] = plan.without(inner)
-            plan.by_method = by_method or None
-        return plan
+    def plan_for_call(self, app: Flask, first: object) -> Plan:
+        """The plan for a call of the wrapper with a positional argument
+        ``first``: the exception, when the view is an error handler; the
+        instance, when it is a ``MethodView``'s method.
 
-    def _wrap(self) -> t.Callable[..., t.Any]:
+        :raise TypeError: A decorator of this method is also in its class's
+            ``decorators``.
+        """
+        if isinstance(first, View):
+            cls = type(first)
+            return _kept(app, (self, cls), self._method_plan, app, cls)
+        if isinstance(first, BaseException):
+            # An error handler: it answers no OPTIONS, and leaves to the
+            # raising view's pending error edits what they do.
+            pending = request.environ.get(_PENDING, frozenset())
+            return _kept(app, (self, pending), self._build, app, pending, True)
+        return self.plan(app)
+
+    def _build(
+        self, app: Flask, leave: Collection[object] = (), handler: bool = False
+    ) -> Plan:
+        """This chain's plan for ``app``, without the decorators in ``leave``."""
+        pairs = [(d, d.step_for(app)) for d in self.decorators if d not in leave]
+        below = [(d, d.step_for(app)) for d in self.below if d not in leave]
+        return Plan(pairs, below, is_async=self.is_async, answers_options=not handler)
+
+    def _method_plan(self, app: Flask, cls: type) -> Plan:
+        """The plan for a call as a method of ``cls``, once checked that no
+        decorator of it is in the class's ``decorators`` as well."""
+        for decorator in getattr(cls, "decorators", ()):
+            if decorator in self.all:
+                name = getattr(self.view, "__name__", "?")
+                method = f"{cls.__name__}.{name}"
+                raise TypeError(
+                    f"{decorator!r} is both in {cls.__name__}.decorators and"
+                    f" on {method}: keep one, it would edit the response twice"
+                )
+        return self.plan(app)
+
+    def _wrap(self) -> Callable[..., t.Any]:
         view = self.view
-        plan = self.plan
+        chain = self
         options_below = self.options_below
         wrapper: t.Any
-        if inspect.iscoroutinefunction(view):
+        if self.is_async:
 
-            async def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+            async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
                 if options_below and _answered_below(app):
-                    return await view(*args, **kwargs)  # type: ignore[no-any-return]
-                return await plan(app).run_async(app, view, args, kwargs)
+                    return await view(*args, **kwargs)
+                if args:
+                    plan = chain.plan_for_call(app, args[0])
+                else:
+                    try:
+                        plan = app.extensions[_RESOLVED][chain]
+                    except KeyError:
+                        plan = chain.plan(app)
+                return await plan.run_async(app, view, args, kwargs)
 
         else:
 
-            def wrapper(*args: t.Any, **kwargs: t.Any) -> Response:
+            def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
                 if options_below and _answered_below(app):
-                    return view(*args, **kwargs)  # type: ignore[no-any-return]
-                return plan(app).run(app, view, args, kwargs)
+                    return view(*args, **kwargs)
+                if args:
+                    plan = chain.plan_for_call(app, args[0])
+                else:
+                    try:
+                        plan = app.extensions[_RESOLVED][chain]
+                    except KeyError:
+                        plan = chain.plan(app)
+                return plan.run(app, view, args, kwargs)
 
         functools.update_wrapper(wrapper, view)
         wrapper.__respkit__ = self
         if any(d.receives_options for d in self.all):
-            if inspect.iscoroutinefunction(view):
+            if self.is_async:
                 wrapper.provide_automatic_options = False
                 wrapper.required_methods = {
                     *getattr(view, "required_methods", ()),
@@ -855,17 +883,6 @@ class Chain:
             else:
                 wrapper = OptionsRoutedView(wrapper)
         return t.cast("Callable[..., t.Any]", wrapper)
-
-
-def _wraps(outer: object, inner: object) -> bool:
-    """Whether ``outer`` is ``inner``, or wraps it (``__wrapped__``)."""
-    for _ in range(32):
-        if outer is inner:
-            return True
-        outer = getattr(outer, "__wrapped__", None)
-        if outer is None:
-            return False
-    return False
 
 
 def decorators_of(view: object) -> tuple[ResponseDecorator, ...]:

@@ -271,7 +271,8 @@ class _LinkHeader(ResponseDecorator, Step):
         doc.links(*(rel for rel, _ in self.rels))
 
     def __repr__(self) -> str:
-        return f"link_header(*{self.links!r}, **{dict(self.rels)!r})"
+        given = [*map(repr, self.links), *(f"{r}={t!r}" for r, t in self.rels)]
+        return f"link_header({', '.join(given)})"
 
 
 def link_header(*links: LinkItem, **rels: Target) -> t.Callable[[F], F]:

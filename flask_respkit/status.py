@@ -229,7 +229,7 @@ class _Vary(ResponseDecorator, Step):
         doc.varies(*self.names)
 
     def __repr__(self) -> str:
-        return f"vary{self.names!r}"
+        return f"vary({', '.join(map(repr, self.names))})"
 
 
 def vary(*names: str) -> t.Callable[[F], F]:

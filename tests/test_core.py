@@ -504,7 +504,7 @@ def test_errors_step_on_view_and_error_handler_applies_once(
     assert r.headers.getlist("X-Err") == ["yes"]
 
 
-def test_same_decorator_on_method_view_and_its_method_applies_once(
+def test_same_decorator_on_method_view_and_its_method_is_a_type_error(
     app: Flask, client: t.Any
 ) -> None:
     class Items(MethodView):
@@ -519,9 +519,9 @@ def test_same_decorator_on_method_view_and_its_method_applies_once(
             abort(400)
 
     app.add_url_rule("/items", view_func=Items.as_view("items"))
-    assert client.get("/items").headers.getlist("X-Err") == ["yes"]
-    r = client.post("/items")
-    assert (r.status_code, r.headers.getlist("X-Err")) == (400, ["yes"])
+    for method in ("GET", "POST"):
+        with pytest.raises(TypeError, match=r"both in Items\.decorators and on Items"):
+            client.open("/items", method=method)
 
 
 def test_errors_step_reaches_a_return_value_flask_cannot_use(app: Flask) -> None:
@@ -537,7 +537,9 @@ def test_errors_step_reaches_a_return_value_flask_cannot_use(app: Flask) -> None
     assert r.headers.getlist("X-Err") == ["yes"]
 
 
-def test_concurrent_first_requests_resolve_once() -> None:
+def test_concurrent_first_requests_agree_without_a_lock() -> None:
+    # Resolving is pure and takes no lock: threads racing on an app's first
+    # requests may each resolve, and all keep the first step stored.
     import threading
     import time
 
@@ -550,17 +552,23 @@ def test_concurrent_first_requests_resolve_once() -> None:
     app = Flask("threads")
     app.add_url_rule("/", "v", deco(lambda: ""))
     start = threading.Barrier(8)
+    seen: list[str] = []
 
     def hit() -> None:
         start.wait()
-        app.test_client().get("/")
+        seen.append(app.test_client().get("/").headers["X-Per-Page"])
 
     threads = [threading.Thread(target=hit) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert deco.resolved == [app]
+    assert seen == ["20"] * 8
+    assert set(deco.resolved) == {app}
+    raced = len(deco.resolved)
+    step = deco.step_for(app)
+    assert app.test_client().get("/").headers["X-Per-Page"] == "20"
+    assert (len(deco.resolved), deco.step_for(app)) == (raced, step)
 
 
 def _plain_decorator(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
@@ -692,7 +700,7 @@ def test_an_early_answer_outside_a_foreign_decorator_gets_the_inner_error_edits(
     assert (r.status_code, r.headers.get("Access-Control-Allow-Origin")) == (400, "*")
 
 
-def test_a_method_view_decorator_shared_with_its_method_applies_once_on_head(
+def test_a_method_view_decorator_shared_with_its_method_is_a_type_error_on_head(
     app: Flask, client: t.Any
 ) -> None:
     log: list[str] = []
@@ -716,11 +724,10 @@ def test_a_method_view_decorator_shared_with_its_method_applies_once_on_head(
 
     app.add_url_rule("/items", view_func=Items.as_view("items"))
     app.add_url_rule("/wrapped", view_func=Wrapped.as_view("wrapped"))
-    for path in ("/items", "/wrapped"):
+    for path, name in (("/items", "Items"), ("/wrapped", "Wrapped")):
         for method in ("GET", "HEAD"):
-            log.clear()
-            assert client.open(path, method=method).status_code == 200
-            assert log == ["c"], (path, method)
+            with pytest.raises(TypeError, match=rf"{name}\.decorators.*{name}\.get"):
+                client.open(path, method=method)
 
 
 def test_cors_on_an_error_handler_answers_no_options_of_its_own(
@@ -802,3 +809,76 @@ def test_an_early_answer_below_400_gets_the_views_edits(bare_app: Flask) -> None
     assert r.headers["Cache-Control"] == "max-age=60"
     assert r.headers["Access-Control-Allow-Origin"] == "https://a.example"
     assert [v.strip() for v in r.headers["Vary"].split(",")] == ["Accept", "Origin"]
+
+
+class _Note(ResponseDecorator, Step):
+    """Sets one ``X-Notes`` header; stacked notes merge into it, top first."""
+
+    def __init__(self, *notes: str) -> None:
+        self.notes = notes
+
+    def identity(self) -> t.Hashable:
+        return self.notes
+
+    def apply(self, response: Response) -> Response:
+        response.headers["X-Notes"] = ",".join(self.notes)
+        return response
+
+    def merge(self, outer: Step) -> Step | None:
+        return _Note(*outer.notes, *self.notes) if isinstance(outer, _Note) else None
+
+
+def test_steps_merge_into_one_edit_top_first(app: Flask, client: t.Any) -> None:
+    @app.get("/")
+    @_Note("top")
+    @tag
+    @_Note("bottom")
+    def view() -> str:
+        return ""
+
+    r = client.get("/")
+    assert r.headers.getlist("X-Notes") == ["top,bottom"]
+    assert r.headers["X-Tag"] == "tag"
+
+
+def test_a_plan_is_built_from_the_app_alone_and_kept_in_it() -> None:
+    app = Flask(__name__)
+
+    class Items(MethodView):
+        # a decorator that is not the kit's, outermost
+        decorators: t.ClassVar = [tag, _plain_decorator]
+
+        def get(self) -> str:
+            return "get"
+
+    view = Items.as_view("items")
+    app.add_url_rule("/items", view_func=view)
+    chain = view.__respkit__  # type: ignore[attr-defined]
+    plan = chain.plan(app)  # no request, no app context
+    assert chain.plan(app) is plan
+    assert app.extensions["respkit.resolved"][chain] is plan
+    assert "respkit" not in app.extensions  # the extension's key stays free
+    assert app.test_client().get("/items").headers["X-Tag"] == "tag"
+
+
+def test_an_app_its_steps_refer_to_is_still_collected() -> None:
+    import gc
+    import weakref
+
+    class _Holds(ResponseDecorator):
+        def resolve(self, app: Flask, settings: t.Mapping[str, t.Any]) -> Step:
+            step = Step()
+            step.app = app  # type: ignore[attr-defined]
+            return step
+
+    @_Holds()
+    def shared() -> str:
+        return "x"
+
+    app = Flask("holding")
+    app.add_url_rule("/", "shared", shared)
+    assert app.test_client().get("/").status_code == 200
+    ref = weakref.ref(app)
+    del app
+    gc.collect()
+    assert ref() is None

@@ -153,7 +153,11 @@ def _check(response: t.Any) -> None:
     response.close()
 
 
-_counts = {"raw": 0, "wsgi": 0, "http": 0}
+#: The figures this module publishes: how many examples each property ran
+#: (recorded by each example, so no test has to run last to report them).
+RAW = "hostile requests: any Unicode in the raw environ (examples)"
+WSGI = "hostile requests: Latin-1 bytes via WSGI (examples)"
+HTTP = "hostile requests: over HTTP to waitress (examples)"
 
 
 def _send(request: dict[str, t.Any]) -> None:
@@ -170,14 +174,14 @@ def _send(request: dict[str, t.Any]) -> None:
 @SETTINGS
 @given(requests_raw(any_text))
 def test_any_unicode_in_the_environ(request: dict[str, t.Any]) -> None:
-    _counts["raw"] += 1
+    record(RAW, 1)
     _send(request)
 
 
 @SETTINGS
 @given(requests_raw(wsgi_text))
 def test_latin1_bytes_as_a_wsgi_server_decodes_them(request: dict[str, t.Any]) -> None:
-    _counts["wsgi"] += 1
+    record(WSGI, 1)
     _send(request)
 
 
@@ -206,7 +210,7 @@ wire_text = st.one_of(
 @settings(SETTINGS, max_examples=max(EXAMPLES // 4, 10))
 @given(data=st.data())
 def test_over_http_to_waitress(waitress_base: str, data: st.DataObject) -> None:
-    _counts["http"] += 1
+    record(HTTP, 1)
     request = data.draw(requests_raw(wire_text))
     host, port = waitress_base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
@@ -226,12 +230,3 @@ def test_over_http_to_waitress(waitress_base: str, data: st.DataObject) -> None:
     assert 200 <= r.status < 500, (r.status, body[:200])
     problems = header_problems(r.getheaders())
     assert not problems, problems
-
-
-def test_zz_record_examples() -> None:
-    """Runs last in this module: publish how many examples ran."""
-    record(
-        "hostile requests: any Unicode in the raw environ (examples)", _counts["raw"]
-    )
-    record("hostile requests: Latin-1 bytes via WSGI (examples)", _counts["wsgi"])
-    record("hostile requests: over HTTP to waitress (examples)", _counts["http"])

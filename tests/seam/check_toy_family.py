@@ -1,6 +1,7 @@
 """The family seam, end to end, with a family the package does not know
 (tests/toy_family.py): exposed by cors, its setting validated by RespKit, its
-hook installed by init_app, documented by the OpenAPI plugin."""
+hook installed by init_app, documented by the OpenAPI plugin, listed and
+checked by ``flask respkit routes``/``check``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from openapi_spec_validator import validate
 from toy_family import APP_HOOK, GREETING, greeting
 
 from flask_respkit import RespKit, cors
+from flask_respkit.cli import respkit
 from flask_respkit.core import exposed_headers
 from flask_respkit.openapi import RespKitPlugin
 
@@ -81,3 +83,28 @@ def test_it_is_documented_by_the_openapi_plugin(version: str) -> None:
         "example": "Hello, ada",
     }
     assert GREETING in headers["Access-Control-Expose-Headers"]["example"]
+
+
+def test_it_is_listed_by_flask_respkit_routes() -> None:
+    app = make_app(RESPKIT_TOY_NAME="ada")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["respkit", "routes"])
+    assert result.exit_code == 0, result.output
+    row = [line for line in result.output.splitlines() if "/hello" in line]
+    assert len(row) == 1
+    assert row[0].split()[:3] == ["/hello", "GET", "hello"]
+    assert "cors(" in row[0]
+    lines = result.output.splitlines()
+    follows = lines[lines.index(row[0]) + 1]
+    assert follows.strip() == "greeting(name='ada')"  # its summary, resolved
+    assert follows.index("greeting") == row[0].index("cors(")
+    check = runner.invoke(args=["respkit", "check"])
+    assert (check.exit_code, check.output) == (
+        0,
+        "1 kit-decorated view, no configuration errors\n",
+    )
+    # Without the extension: the built-in default of its setting.
+    bare = Flask(__name__)
+    bare.add_url_rule("/hello", "hello", greeting()(lambda: "hi"))
+    result = bare.test_cli_runner().invoke(respkit, ["routes"])
+    assert "greeting(name='world')" in result.output
