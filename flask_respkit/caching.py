@@ -585,11 +585,19 @@ class _Conditional(ResponseDecorator, Step):
         return repr(self)
 
     def __repr__(self) -> str:
-        etag = "'auto'" if self.auto else _name(self.etag)
-        return (
-            f"conditional(etag={etag}, last_modified={_name(self.last_modified)},"
-            f" weak={self.weak}, require_precondition={tuple(sorted(self.required))})"
-        )
+        """The call that made it, options left at their default left out."""
+        options = []
+        if self.auto or self.etag is not None:
+            options.append(f"etag={_name('auto' if self.auto else self.etag)}")
+        if self.last_modified is not None:
+            options.append(f"last_modified={_name(self.last_modified)}")
+        if self.weak:
+            options.append("weak=True")
+        if self.required == UNSAFE_REQUIRED:
+            options.append("require_precondition=True")
+        elif self.required:
+            options.append(f"require_precondition={tuple(sorted(self.required))!r}")
+        return f"conditional({', '.join(options)})"
 
 
 _FAILED = (
@@ -610,9 +618,9 @@ _NOTE_CACHE = "flask_respkit.caching.cache-control"
 
 
 def _name(value: object) -> str:
-    if value is None:
-        return "None"
-    return getattr(value, "__qualname__", None) or repr(value)
+    """A callable by its qualified name (a lambda as ``<lambda>``), else repr."""
+    name = getattr(value, "__qualname__", None)
+    return name if isinstance(name, str) else repr(value)
 
 
 def _check_validator(option: str, value: object) -> Validator | None:
@@ -805,7 +813,12 @@ class _CacheControl(ResponseDecorator, Step):
         doc.notes[_NOTE_CACHE] = description
 
     def __repr__(self) -> str:
-        return f"cache_control({self.value!r})"
+        """The call that made it: ``cache_control(max_age=60, public=True)``."""
+        options = (
+            f"{name.replace('-', '_')}={True if seconds is None else seconds}"
+            for name, seconds in self.directives
+        )
+        return f"cache_control({', '.join(options)})"
 
 
 def _check_seconds(option: str, value: object) -> int | None:

@@ -243,6 +243,35 @@ def test_cache_control_refuses_bad_options_when_made(
         cache_control(**options)
 
 
+def item_version(id: int) -> str:
+    return str(id)
+
+
+@pytest.mark.parametrize(
+    ("made", "shown"),
+    [
+        (conditional(etag=item_version), "conditional(etag=item_version)"),
+        (conditional(etag="auto", weak=True), "conditional(etag='auto', weak=True)"),
+        (
+            conditional(last_modified=item_version, require_precondition=True),
+            "conditional(last_modified=item_version, require_precondition=True)",
+        ),
+        (
+            conditional(etag=item_version, require_precondition=["delete", "PUT"]),
+            "conditional(etag=item_version, require_precondition=('DELETE', 'PUT'))",
+        ),
+        (
+            cache_control(max_age=60, public=True),
+            "cache_control(public=True, max_age=60)",
+        ),
+        (cache_control(no_store=True), "cache_control(no_store=True)"),
+    ],
+)
+def test_repr_reads_as_the_call(made: object, shown: str) -> None:
+    """What ``flask respkit routes`` shows."""
+    assert repr(made) == shown
+
+
 # -- validators: computed before the view, sent on 2xx GET/HEAD -----------------
 
 
