@@ -41,7 +41,7 @@ MESSAGE = "Authentication required."
 #: What the kit's cors exposes on every answer: its own headers, one list.
 EXPOSE = (
     "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location,"
-    " Deprecation, Sunset"
+    " ETag, Deprecation, Sunset"
 )
 
 

@@ -31,6 +31,7 @@ ORDER = (
     "bench_cursor",
     "bench_stacked",
     "bench_csv",
+    "bench_conditional",
     "bench_problem",
     "bench_deprecation",
 )

@@ -33,6 +33,7 @@ def test_every_module_is_found() -> None:
         "bench_links",
         "bench_stacked",
         "bench_csv",
+        "bench_conditional",
     } <= set(MODULES)
 
 

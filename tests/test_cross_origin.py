@@ -402,7 +402,7 @@ def test_the_same_cors_stacked_twice_applies_once(app: Flask, client: t.Any) -> 
 #: What every CORS answer of the kit exposes besides the policy's own names.
 KIT_LIST = (
     "Link, X-Total-Count, WWW-Authenticate, Content-Disposition, Location,"
-    " Deprecation, Sunset"
+    " ETag, Deprecation, Sunset"
 )
 
 KIT_HEADERS = {
@@ -411,6 +411,7 @@ KIT_HEADERS = {
     "WWW-Authenticate": 'Bearer realm="api"',
     "Content-Disposition": 'attachment; filename="a.csv"',
     "Location": "https://api.example/items/1",
+    "ETag": '"v1"',
 }
 
 
@@ -423,7 +424,7 @@ def test_kit_headers_present_are_exposed(app: Flask, client: t.Any) -> None:
     r = client.get("/", headers={"Origin": OK})
     assert r.headers[ACEH] == (
         "X-Request-Id, link, X-Total-Count, WWW-Authenticate,"
-        " Content-Disposition, Location, Deprecation, Sunset"
+        " Content-Disposition, Location, ETag, Deprecation, Sunset"
     )
 
 

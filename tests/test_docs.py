@@ -4,6 +4,7 @@ runs, and the quickstart examples do what they say."""
 from __future__ import annotations
 
 import re
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,64 @@ def test_readme_csv_example() -> None:
     lines = r.get_data().splitlines()
     assert lines[:2] == [b"ID,Customer", b"0,'=cmd|0"]
     assert len(lines) == 100_001
+
+
+def test_readme_conditional_example() -> None:
+    client = _readme_app("/items/<int:id>")
+    r = client.get("/items/1")
+    assert (r.headers["ETag"], r.headers["Cache-Control"]) == ('"7"', "no-cache")
+    assert client.get("/items/1", headers={"If-None-Match": '"7"'}).status_code == 304
+    assert client.put("/items/1", headers={"If-Match": '"6"'}).status_code == 412
+    assert client.put("/items/1").status_code == 428
+
+
+def _namespace(source: str) -> dict[str, t.Any]:
+    namespace: dict[str, t.Any] = {"__name__": "docs"}
+    exec(_PRELUDE + source, namespace)
+    return namespace
+
+
+def test_conditional_example_runs_as_described() -> None:
+    blocks = _blocks(DOCS / "conditional.rst")
+    client = _namespace(blocks[0])["app"].test_client()
+    r = client.get("/items/1")
+    assert (r.status_code, r.headers["ETag"]) == (200, '"1"')
+    assert r.headers["Cache-Control"] == "private, max-age=0, must-revalidate"
+    assert client.get("/items/1", headers={"If-None-Match": '"1"'}).status_code == 304
+    assert client.put("/items/1", json={"name": "x"}).status_code == 428
+    r = client.put("/items/1", json={"name": "x"}, headers={"If-Match": '"1"'})
+    assert (r.status_code, r.headers["ETag"]) == (200, '"2"')
+    r = client.put("/items/1", json={"name": "y"}, headers={"If-Match": '"1"'})
+    assert r.status_code == 412
+
+
+def test_conditional_recipes_run_as_described() -> None:
+    blocks = _blocks(DOCS / "conditional.rst")
+    recipe = next(b for b in blocks if "version_id_col" in b)
+    namespace = _namespace(recipe)
+    session, item = namespace["session"], namespace["Item"]
+    session.add(item(id=1, name="Lamp"))
+    session.commit()
+    client = namespace["app"].test_client()
+    r = client.get("/items/1")
+    assert (r.headers["ETag"], r.json) == ('"1"', {"id": 1, "name": "Lamp"})
+    assert "Last-Modified" in r.headers
+    assert client.patch("/items/1", json={"name": "Desk lamp"}).status_code == 428
+    r = client.patch(
+        "/items/1", json={"name": "Desk lamp"}, headers={"If-Match": '"1"'}
+    )
+    assert (r.status_code, r.headers["ETag"]) == (200, '"2"')
+    r = client.put("/items/1", json={"name": "Old"}, headers={"If-Match": '"1"'})
+    assert r.status_code == 412
+    assert client.delete("/items/1", headers={"If-Match": '"2"'}).status_code == 204
+    assert client.get("/items/1").status_code == 404
+
+    pages = next(b for b in blocks if "page_tag" in b)
+    client = _namespace(pages)["app"].test_client()
+    r = client.get("/books?page=2")
+    assert r.headers["ETag"].startswith('W/"')
+    assert 'rel="next"' in r.headers["Link"]
+    again = client.get("/books?page=2", headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+    other = client.get("/books?page=3", headers={"If-None-Match": r.headers["ETag"]})
+    assert other.status_code == 200

@@ -27,6 +27,8 @@ from flask_respkit import (
     Link,
     RespKit,
     auth_challenge,
+    cache_control,
+    conditional,
     cors,
     created,
     csv_export,
@@ -660,6 +662,112 @@ def test_own_response_decorators_add_nothing_but_a_success_response(
     assert codes(op) >= {"200"}
     assert "security" not in op
     assert not [p for p in op.get("parameters", []) if p["in"] == "query"]
+
+
+# -- conditional, cache_control -----------------------------------------------
+
+
+def _version(**kwargs: t.Any) -> str:
+    return "v1"
+
+
+def _changed(**kwargs: t.Any) -> t.Any:
+    return None
+
+
+def test_conditional_documents_validators_and_answers(
+    kit: t.Callable[..., Harness],
+) -> None:
+    h = kit()
+
+    @h.route("/items/<int:id>", "GET", "PUT")
+    @conditional(etag=_version, last_modified=_changed, require_precondition=True)
+    def item(id: int) -> dict[str, t.Any]:
+        return {}
+
+    spec = h.spec()
+    for method in ("get", "put"):
+        op = operation(spec, "/items/{id}", method)
+        names = parameter_names(op)
+        for name in ("If-None-Match", "If-Match", "If-Modified-Since"):
+            found = parameter(op, name)
+            assert (found["in"], found["required"]) == ("header", False)
+            assert found["schema"] == {"type": "string"}
+        assert "If-Unmodified-Since" in names
+        assert "weak comparison" in parameter(op, "If-None-Match")["description"]
+        assert "strong comparison" in parameter(op, "If-Match")["description"]
+        success = "200"
+        etag = header(op, success, "ETag")
+        assert etag["example"] == '"v1"'
+        assert "strong" in etag["description"]
+        assert header(op, success, "Last-Modified")["schema"] == {"type": "string"}
+        assert codes(op) >= {"304", "400", "412", "428"}
+        assert "ETag" in response(op, "304")["headers"]
+        assert "content" not in response(op, "304")
+        assert "DELETE, PATCH, PUT" in response(op, "428")["description"]
+        assert "`If-Match`" in response(op, "412")["description"]
+
+
+def test_conditional_says_only_what_it_does(kit: t.Callable[..., Harness]) -> None:
+    h = kit()
+
+    @h.route("/weak")
+    @conditional(etag=_version, weak=True)
+    def weak() -> str:
+        return ""
+
+    @h.route("/auto")
+    @conditional(etag="auto")
+    def auto() -> str:
+        return ""
+
+    spec = h.spec()
+    op = operation(spec, "/weak")
+    assert "428" not in codes(op)  # nothing required
+    assert "If-Modified-Since" not in parameter_names(op)  # no date
+    assert "last-modified" not in headers_on(op, "200")
+    assert header(op, "200", "ETag")["example"] == 'W/"v1"'
+    assert (
+        "hash of the body"
+        in header(operation(spec, "/auto"), "200", "ETag")["description"]
+    )
+
+
+@pytest.mark.parametrize("cache_on_top", [True, False])
+def test_the_304_gets_what_the_chain_puts_on_it(
+    kit: t.Callable[..., Harness], cache_on_top: bool
+) -> None:
+    h = kit()
+    cache = cache_control(max_age=60, private=True)
+    made = conditional(etag=_version)
+
+    def view() -> str:
+        return ""
+
+    wrapped = cache(made(view)) if cache_on_top else made(cache(view))
+    h.route("/page")(cors("https://app.example.com")(vary("Accept")(wrapped)))
+    op = operation(h.spec(), "/page")
+    cache_header = header(op, "200", "Cache-Control")
+    assert cache_header["example"] == "private, max-age=60"
+    on_304 = headers_on(op, "304")
+    assert {"etag", "cache-control", "vary", "access-control-allow-origin"} <= on_304
+    assert header(op, "304", "Vary")["example"] == "Accept, Origin"
+    assert "cache-control" not in headers_on(op, "412")  # never on errors
+
+
+def test_cache_control_alone(kit: t.Callable[..., Harness]) -> None:
+    h = kit()
+
+    @h.route("/assets")
+    @cache_control(max_age=3600, public=True, immutable=True)
+    def assets() -> str:
+        return ""
+
+    op = operation(h.spec(), "/assets")
+    assert header(op, "200", "Cache-Control")["example"] == (
+        "public, max-age=3600, immutable"
+    )
+    assert "304" not in codes(op)
 
 
 # -- cors ---------------------------------------------------------------------

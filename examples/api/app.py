@@ -13,6 +13,9 @@ real cross-origin request. Try the API with curl too::
     curl -i -X POST -H 'Content-Type: application/json' \\
         -d '{"name": "Lamp", "category": "tools", "price": 12.5}' \\
         http://127.0.0.1:5000/items
+    curl -i -X PUT -H 'If-Match: "1"' -H 'Content-Type: application/json' \\
+        -d '{"name": "Lamp", "category": "tools", "price": 12.5}' \\
+        http://127.0.0.1:5000/items/3
     curl -i http://127.0.0.1:5000/admin/stats
     curl -i -H 'Authorization: Bearer demo-token' http://127.0.0.1:5000/admin/stats
     curl -i http://127.0.0.1:5000/items/999999999
@@ -32,9 +35,12 @@ one, removed on exit).
 Every decorator of the kit is used once at least: ``cors`` on the whole
 blueprint, ``paginate`` and ``link_header`` on the list, ``csv_export``
 streaming every row, ``created`` and ``no_content`` on the writes,
-``auth_challenge`` guarding the admin routes with a Bearer token, ``headers``
-and ``vary``, ``deprecated`` on the old ``/item/<id>`` URL (its successor is
-``/items/<id>``), and ``request_id``, a ``response_decorator`` of our own.
+``conditional`` giving each item an ``ETag`` (a version number) and requiring
+``If-Match`` on its ``PUT`` and ``DELETE`` (a lost update is a 412),
+``cache_control``, ``auth_challenge`` guarding the admin routes with a Bearer
+token, ``headers`` and ``vary``, ``deprecated`` on the old ``/item/<id>`` URL
+(its successor is ``/items/<id>``), and ``request_id``, a
+``response_decorator`` of our own.
 
 Every error is RFC 9457 Problem Details (``RESPKIT_PROBLEM_DETAILS``):
 ``application/problem+json`` with a ``detail`` saying what was wrong, and the
@@ -85,7 +91,9 @@ from flask_respkit import (
     Pagination,
     RespKit,
     auth_challenge,
+    cache_control,
     challenge_response,
+    conditional,
     cors,
     created,
     csv_export,
@@ -121,10 +129,11 @@ def create_database(path: str, count: int) -> None:
             conn.execute("DROP TABLE IF EXISTS items")
             conn.execute(
                 "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                " category TEXT NOT NULL, price REAL NOT NULL)"
+                " category TEXT NOT NULL, price REAL NOT NULL,"
+                " version INTEGER NOT NULL DEFAULT 1)"
             )
             conn.executemany(
-                "INSERT INTO items VALUES (?, ?, ?, ?)",
+                "INSERT INTO items (id, name, category, price) VALUES (?, ?, ?, ?)",
                 (
                     (
                         i,
@@ -215,7 +224,7 @@ SCHEMA = Link("/schema/item.json", "describedby", type="application/schema+json"
 
 @bp.get("/items")
 @request_id
-@headers(cache_control="no-cache")
+@cache_control(no_cache=True)
 @link_header(SCHEMA, self=lambda response: request.url)
 @paginate(per_page=20)
 def list_items(pagination: Pagination) -> list[dict[str, t.Any]]:
@@ -249,6 +258,65 @@ def list_items(pagination: Pagination) -> list[dict[str, t.Any]]:
     return [item_dict(row) for row in rows]
 
 
+def item_version(id: int) -> str | None:
+    """An item's entity-tag: its version, which every write increments
+    (``None``: no such item). Read before the view, so a ``304`` or a ``412``
+    costs one indexed lookup."""
+    row = db().execute("SELECT version FROM items WHERE id = ?", (id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def matching_version() -> tuple[str, tuple[int, ...]]:
+    """The SQL condition a write adds so that it applies only to a version
+    the client's ``If-Match`` names: ``conditional`` checked it before the
+    view, but a concurrent write may have passed the same check; the
+    ``UPDATE`` (or ``DELETE``) itself decides, atomically."""
+    if request.if_match.star_tag:
+        return "", ()
+    versions = tuple(int(tag) for tag in request.if_match.as_set() if tag.isdigit())
+    marks = ", ".join("?" * len(versions)) or "NULL"
+    return f" AND version IN ({marks})", versions
+
+
+def item_from_json() -> tuple[str, str, float]:
+    """``{"name": ..., "category": ..., "price": ...}``, checked (else 400)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, "Send a JSON object.")
+    name, category, price = data.get("name"), data.get("category"), data.get("price")
+    if not isinstance(name, str) or not 0 < len(name) <= 200:
+        abort(400, "name must be a string of 1-200 characters.")
+    if category not in CATEGORIES:
+        abort(400, f"category must be one of {', '.join(CATEGORIES)}.")
+    if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
+        abort(400, "price must be a number >= 0.")
+    return name, category, price
+
+
+@bp.route("/items/<int:id>", methods=["GET", "PUT"])
+@request_id
+@cache_control(no_cache=True)  # reuse it only after a (cheap) revalidation
+@link_header(SCHEMA, collection="api.list_items")
+@conditional(etag=item_version, require_precondition=True)
+def get_item(id: int) -> dict[str, t.Any]:
+    """One item. ``ETag`` is its version: send it back in ``If-None-Match``
+    for a ``304``, and in ``If-Match`` to ``PUT`` a new version (required:
+    without it, ``428``; with an old one, ``412``, someone else saved first).
+    """
+    if request.method == "PUT":
+        name, category, price = item_from_json()
+        guard, versions = matching_version()
+        with db() as conn:
+            changed = conn.execute(
+                "UPDATE items SET name = ?, category = ?, price = ?,"
+                f" version = version + 1 WHERE id = ?{guard}",
+                (name, category, price, id, *versions),
+            ).rowcount
+        if not changed:
+            abort(404 if item_version(id) is None else 412)
+    return find_item(id)
+
+
 def find_item(id: int) -> dict[str, t.Any]:
     """The item ``id``, or a 404."""
     row = (
@@ -259,14 +327,6 @@ def find_item(id: int) -> dict[str, t.Any]:
     if row is None:
         abort(404, f"There is no item {id}.")
     return item_dict(row)
-
-
-@bp.get("/items/<int:id>")
-@request_id
-@headers(cache_control="max-age=60")
-@link_header(SCHEMA, collection="api.list_items")
-def get_item(id: int) -> dict[str, t.Any]:
-    return find_item(id)
 
 
 @bp.get("/item/<int:id>")
@@ -313,18 +373,9 @@ def new_id(response: Response) -> int:
 @bp.post("/items")
 @request_id
 @created(lambda response: url_for("api.get_item", id=new_id(response)))
-def add_item() -> Response | dict[str, t.Any]:
+def add_item() -> dict[str, t.Any]:
     """``{"name": ..., "category": ..., "price": ...}`` → 201 with ``Location``."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return problem(400, detail="Send a JSON object.")
-    name, category, price = data.get("name"), data.get("category"), data.get("price")
-    if not isinstance(name, str) or not 0 < len(name) <= 200:
-        return problem(400, detail="name must be a string of 1-200 characters.")
-    if category not in CATEGORIES:
-        return problem(400, detail=f"category must be one of {', '.join(CATEGORIES)}.")
-    if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
-        return problem(400, detail="price must be a number >= 0.")
+    name, category, price = item_from_json()
     with db() as conn:
         cursor = conn.execute(
             "INSERT INTO items (name, category, price) VALUES (?, ?, ?)",
@@ -348,12 +399,18 @@ def admin_stats() -> dict[str, t.Any]:
 @bp.delete("/admin/items/<int:id>")
 @request_id
 @admin
+@conditional(etag=item_version, require_precondition=True)
 @no_content
 def delete_item(id: int) -> str:
-    """Delete an item: 204 No Content, or 404."""
+    """Delete an item: 204 No Content, or 404; ``If-Match`` required (the
+    admin guard answers first: no credentials, no hint about the version)."""
+    guard, versions = matching_version()
     with db() as conn:
-        if conn.execute("DELETE FROM items WHERE id = ?", (id,)).rowcount == 0:
-            abort(404)
+        deleted = conn.execute(
+            f"DELETE FROM items WHERE id = ?{guard}", (id, *versions)
+        ).rowcount
+    if not deleted:
+        abort(404 if item_version(id) is None else 412)
     return "deleted"
 
 
@@ -400,7 +457,7 @@ def build_openapi() -> dict[str, t.Any]:
 
 # Only the page's origin may read the API from a browser. The page may also
 # read our own X-Request-Id; Link, X-Total-Count, WWW-Authenticate, Location,
-# Content-Disposition, Deprecation and Sunset are exposed by the kit itself.
+# Content-Disposition, ETag, Deprecation and Sunset are exposed by the kit itself.
 cors(WEB_ORIGIN, expose_headers=["X-Request-Id"], max_age=600)(bp)
 api.register_blueprint(bp)
 

@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 import sys
+import threading
 import typing as t
 from pathlib import Path
 
@@ -59,8 +60,30 @@ def _create(example: Example, name: str = "Desk lamp") -> requests.Response:
     return r
 
 
-def _admin(token: str = TOKEN) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+def _admin(token: str = TOKEN, **more: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **more}
+
+
+def _status(line: str) -> re.Pattern[str]:
+    """A status line as the page shows it (``response.statusText``): Werkzeug
+    3.1 sends reason phrases upper-case, 3.2 as ``http.HTTPStatus`` spells
+    them."""
+    return re.compile(re.escape(line), re.IGNORECASE)
+
+
+def _etag(example: Example, id: int) -> str:
+    r = requests.get(f"{example.api}/items/{id}", timeout=5)
+    assert r.status_code == 200, r.text
+    return r.headers["ETag"]
+
+
+def _delete(example: Example, id: int) -> requests.Response:
+    tag = _etag(example, id)
+    return requests.delete(
+        f"{example.api}/admin/items/{id}",
+        headers=_admin(**{"If-Match": tag}),
+        timeout=5,
+    )
 
 
 # -- paginate, link_header, headers, the custom request_id -------------------
@@ -115,8 +138,84 @@ def test_every_answer_has_its_own_request_id(example: Example) -> None:
 def test_one_item_links_to_its_collection(example: Example) -> None:
     r = requests.get(example.api + "/items/7", timeout=5)
     assert r.json() == {**r.json(), "id": 7, "category": "garden"}
-    assert r.headers["Cache-Control"] == "max-age=60"
+    assert r.headers["Cache-Control"] == "no-cache"
     assert r.links["collection"]["url"] == example.api + "/items"
+
+
+# -- conditional, cache_control ----------------------------------------------
+
+
+def test_items_carry_etags_and_revalidate(example: Example) -> None:
+    url = example.api + "/items/8"
+    r = requests.get(url, headers={"Origin": example.web}, timeout=5)
+    assert re.fullmatch(r'"\d+"', r.headers["ETag"])
+    assert "etag" in r.headers["Access-Control-Expose-Headers"].lower()
+    again = requests.get(
+        url,
+        headers={"If-None-Match": r.headers["ETag"], "Origin": example.web},
+        timeout=5,
+    )
+    assert (again.status_code, again.content) == (304, b"")
+    assert again.headers["ETag"] == r.headers["ETag"]
+    assert again.headers["Cache-Control"] == "no-cache"
+    assert again.headers["Access-Control-Allow-Origin"] == example.web
+    assert re.fullmatch(r"[0-9a-f]{32}", again.headers["X-Request-Id"])
+    assert requests.get(example.api + "/items/999999999", timeout=5).status_code == 404
+
+
+def test_a_lost_update_is_refused(example: Example) -> None:
+    item = _create(example, "Shared lamp").json()
+    url = f"{example.api}/items/{item['id']}"
+    alice = bob = _etag(example, item["id"])
+    body = {"name": "Alice's lamp", "category": "tools", "price": 30}
+
+    blind = requests.put(url, json=body, timeout=5)
+    assert blind.status_code == 428
+    assert "If-Match" in blind.json()["message"]
+
+    saved = requests.put(url, json=body, headers={"If-Match": alice}, timeout=5)
+    assert saved.status_code == 200
+    assert saved.json()["name"] == "Alice's lamp"
+    assert saved.headers["ETag"] != alice
+
+    lost = requests.put(
+        url, json={**body, "name": "Bob's lamp"}, headers={"If-Match": bob}, timeout=5
+    )
+    assert lost.status_code == 412
+    assert lost.json()["message"]
+    assert requests.get(url, timeout=5).json()["name"] == "Alice's lamp"
+
+    stale = requests.delete(
+        url.replace("/items/", "/admin/items/"),
+        headers=_admin(**{"If-Match": bob}),
+        timeout=5,
+    )
+    assert stale.status_code == 412
+    assert _delete(example, item["id"]).status_code == 204
+
+
+def test_racing_writers_one_wins(example: Example) -> None:
+    """The write itself checks the version (``UPDATE ... WHERE version IN``):
+    of eight clients holding the same tag, exactly one saves."""
+    item = _create(example, "Raced lamp").json()
+    url = f"{example.api}/items/{item['id']}"
+    tag = _etag(example, item["id"])
+    statuses: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def write(n: int) -> None:
+        barrier.wait()
+        body = {"name": f"writer {n}", "category": "tools", "price": n}
+        r = requests.put(url, json=body, headers={"If-Match": tag}, timeout=10)
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [412] * 7
+    assert _delete(example, item["id"]).status_code == 204
 
 
 # -- cors --------------------------------------------------------------------
@@ -160,7 +259,7 @@ def test_preflight_is_answered_before_the_guard(example: Example) -> None:
     )
     assert r.status_code == 403
     assert "Access-Control-Allow-Origin" not in r.headers
-    assert requests.delete(url, headers=_admin(), timeout=5).status_code == 204
+    assert _delete(example, item).status_code == 204
 
 
 def test_a_cross_origin_error_is_a_readable_problem(example: Example) -> None:
@@ -247,13 +346,20 @@ def test_created_then_deleted(example: Example) -> None:
     assert requests.get(location, timeout=5).json()["name"] == "Garden chair"
 
     delete = location.replace("/items/", "/admin/items/")
-    assert requests.delete(delete, timeout=5).status_code == 401
-    r = requests.delete(delete, headers=_admin(), timeout=5)
+    tag = requests.get(location, timeout=5).headers["ETag"]
+    # the guard answers first: no credentials, no word about the version
+    assert (
+        requests.delete(delete, headers={"If-Match": '"0"'}, timeout=5).status_code
+        == 401
+    )
+    assert requests.delete(delete, headers=_admin(), timeout=5).status_code == 428
+    r = requests.delete(delete, headers=_admin(**{"If-Match": tag}), timeout=5)
     assert r.status_code == 204
     assert r.content == b""
     assert "Content-Type" not in r.headers
     assert requests.get(location, timeout=5).status_code == 404
-    assert requests.delete(delete, headers=_admin(), timeout=5).status_code == 404
+    r = requests.delete(delete, headers=_admin(**{"If-Match": tag}), timeout=5)
+    assert r.status_code == 412  # no current representation matches
 
 
 @pytest.mark.parametrize(
@@ -291,9 +397,7 @@ def test_csv_export_streams_every_row(example: Example) -> None:
         assert "Content-Length" not in r.headers  # streamed, not buffered
         rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
     finally:
-        requests.delete(
-            f"{example.api}/admin/items/{hostile}", headers=_admin(), timeout=5
-        )
+        _delete(example, hostile)
     assert rows[0] == ["ID", "Name", "Category", "Price"]
     assert len(rows) == total + 1
     first = requests.get(example.api + "/items/1", timeout=5).json()
@@ -356,7 +460,14 @@ def test_openapi_description_is_written_from_the_decorators(example: Example) ->
     challenge = stats["responses"]["401"]["headers"]["WWW-Authenticate"]
     assert challenge["example"] == 'Bearer realm="items"'
     delete = paths["/admin/items/{id}"]["delete"]
-    assert set(delete["responses"]) == {"204", "401", "403"}
+    assert set(delete["responses"]) == {"204", "304", "400", "401", "403", "412", "428"}
+    one = paths["/items/{id}"]
+    for method in ("get", "put"):
+        names = {p["name"] for p in one[method]["parameters"]}
+        assert {"id", "If-None-Match", "If-Match"} <= names
+        assert "ETag" in one[method]["responses"]["200"]["headers"]
+        assert {"304", "412", "428"} <= set(one[method]["responses"])
+    assert "Cache-Control" in one["get"]["responses"]["304"]["headers"]
     problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
     assert delete["responses"]["401"]["content"] == {
         "application/problem+json": problem
@@ -459,7 +570,9 @@ def test_demo_page_in_chromium(example: Example) -> None:
 
             # The admin route: first without a token, then with it.
             page.click("#stats-anon")
-            expect(page.locator("#admin-status")).to_have_text("401 UNAUTHORIZED")
+            expect(page.locator("#admin-status")).to_have_text(
+                _status("401 UNAUTHORIZED")
+            )
             expect(page.locator("#admin-body")).to_contain_text(
                 '"detail": "Authentication required."'
             )
@@ -497,14 +610,16 @@ def test_demo_page_in_chromium(example: Example) -> None:
 
             # A preflighted POST, then a preflighted DELETE with the token.
             page.click("#create-button")
-            expect(page.locator("#write-status")).to_have_text("201 CREATED")
+            expect(page.locator("#write-status")).to_have_text(_status("201 CREATED"))
             expect(page.locator("#location")).to_have_text(
                 re.compile(re.escape(example.api) + r"/items/\d+$")
             )
             location = page.locator("#location").inner_text()
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             page.click("#delete-button")
-            expect(page.locator("#write-status")).to_have_text("204 NO CONTENT")
+            expect(page.locator("#write-status")).to_have_text(
+                _status("204 NO CONTENT")
+            )
             assert requests.get(location, timeout=5).status_code == 404
 
             # The CSV link downloads under the name the API gives.
@@ -519,6 +634,68 @@ def test_demo_page_in_chromium(example: Example) -> None:
         finally:
             browser.close()
     assert problems == []
+
+
+LOST_UPDATE = Path("/tmp/respkit-example-api-lost-update.png")
+
+
+@pytest.mark.browser
+def test_demo_page_refuses_a_lost_update(example: Example) -> None:
+    """The "Edits" section: Alice and Bob open one item; Alice saves (200, a
+    new ETag), Bob saves with the tag he read (412), a save without If-Match
+    is a 428. Every answer read cross-origin, ETag included."""
+    executable = browser_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    item = _create(example, "Shared desk").json()["id"]
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1500})
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(m.text)
+                    if m.type == "error" and not m.text.startswith(EXPECTED)
+                    else None
+                ),
+            )
+            page.goto(example.web + "/")
+            page.fill("#edit-id", str(item))
+            page.click("#edit-load")
+            tag = requests.get(f"{example.api}/items/{item}", timeout=5).headers["ETag"]
+            expect(page.locator("#tag-a")).to_have_text(tag)
+            expect(page.locator("#tag-b")).to_have_text(tag)
+            expect(page.locator("#name-b")).to_have_value("Shared desk")
+
+            page.fill("#name-a", "Alice's desk")
+            page.click("#save-a")
+            expect(page.locator("#status-a")).to_have_text("200 OK")
+            expect(page.locator("#tag-a")).not_to_have_text(tag)
+
+            page.fill("#name-b", "Bob's desk")
+            page.click("#save-b")
+            expect(page.locator("#status-b")).to_contain_text(
+                _status("412 PRECONDITION FAILED")
+            )
+            expect(page.locator("#tag-b")).to_have_text(tag)
+
+            page.click("#save-blind")
+            expect(page.locator("#status-blind")).to_contain_text(
+                _status("428 PRECONDITION REQUIRED")
+            )
+            expect(page.locator("#status-blind")).to_contain_text("If-Match")
+            page.locator("#edits").screenshot(path=str(LOST_UPDATE))
+        finally:
+            browser.close()
+    assert problems == []
+    r = requests.get(f"{example.api}/items/{item}", timeout=5)
+    assert r.json()["name"] == "Alice's desk"
+    assert _delete(example, item).status_code == 204
 
 
 @pytest.mark.browser

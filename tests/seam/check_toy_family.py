@@ -44,6 +44,7 @@ def test_its_header_is_exposed_by_cors() -> None:
         "WWW-Authenticate",
         "Content-Disposition",
         "Location",
+        "ETag",
         "Deprecation",
         "Sunset",
         GREETING,

@@ -117,9 +117,14 @@ async function createItem(event) {
 }
 
 async function deleteItem() {
+  // DELETE requires If-Match: the ETag of the version being deleted.
+  const current = await fetch(`${API}/items/${created}`, { cache: "no-cache" });
   const response = await fetch(`${API}/admin/items/${created}`, {
     method: "DELETE",
-    headers: { Authorization: `Bearer ${$("token").value}` },
+    headers: {
+      Authorization: `Bearer ${$("token").value}`,
+      "If-Match": current.headers.get("ETag"),
+    },
   });
   status($("write-status"), response);
   if (response.status === 204) {
@@ -141,3 +146,57 @@ $("old-item").onclick = guarded(oldItem);
 $("create").onsubmit = guarded(createItem);
 $("delete-button").onclick = guarded(deleteItem);
 guarded(loadItems)(`${API}/items?per_page=10`);
+
+// Optimistic locking: each editor keeps the ETag it read and sends it back in
+// If-Match. The first save wins; a save based on an older tag gets 412.
+const editors = { a: { tag: null }, b: { tag: null } };
+let editing = null; // the item as loaded: id, category, price
+
+async function openForBoth() {
+  const id = Number($("edit-id").value);
+  // "no-cache": revalidate (If-None-Match, a cheap 304) rather than trust a copy
+  const response = await fetch(`${API}/items/${id}`, {
+    headers: { Accept: "application/json" },
+    cache: "no-cache",
+  });
+  status($("status-blind"), response);
+  if (!response.ok) return;
+  editing = await response.json();
+  const tag = response.headers.get("ETag");
+  for (const who of ["a", "b"]) {
+    editors[who].tag = tag;
+    $(`tag-${who}`).textContent = tag ?? "(not readable)";
+    $(`name-${who}`).value = editing.name;
+    $(`name-${who}`).disabled = false;
+    $(`save-${who}`).disabled = false;
+    $(`status-${who}`).textContent = "—";
+    $(`status-${who}`).className = "";
+  }
+  $("save-blind").disabled = false;
+}
+
+async function save(who) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  const tag = who ? editors[who].tag : null;
+  if (tag) headers["If-Match"] = tag;
+  const name = who ? $(`name-${who}`).value : editing.name;
+  const response = await fetch(`${API}/items/${editing.id}`, {
+    method: "PUT",
+    headers,
+    body: JSON.stringify({ name, category: editing.category, price: editing.price }),
+  });
+  const shown = $(who ? `status-${who}` : "status-blind");
+  status(shown, response);
+  const body = await response.json();
+  if (response.ok) {
+    editors[who].tag = response.headers.get("ETag");
+    $(`tag-${who}`).textContent = editors[who].tag;
+  } else {
+    shown.textContent += ` — ${body.message}`;
+  }
+}
+
+$("edit-load").onclick = guarded(openForBoth);
+$("save-a").onclick = guarded(() => save("a"));
+$("save-b").onclick = guarded(() => save("b"));
+$("save-blind").onclick = guarded(() => save(null));
