@@ -20,7 +20,7 @@ from .core import response_decorator
 from .extension import RespKit
 # isort: on
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "Challenge",

@@ -171,7 +171,7 @@ def test_a_lost_update_is_refused(example: Example) -> None:
 
     blind = requests.put(url, json=body, timeout=5)
     assert blind.status_code == 428
-    assert "If-Match" in blind.json()["message"]
+    assert "If-Match" in blind.json()["detail"]
 
     saved = requests.put(url, json=body, headers={"If-Match": alice}, timeout=5)
     assert saved.status_code == 200
@@ -182,7 +182,7 @@ def test_a_lost_update_is_refused(example: Example) -> None:
         url, json={**body, "name": "Bob's lamp"}, headers={"If-Match": bob}, timeout=5
     )
     assert lost.status_code == 412
-    assert lost.json()["message"]
+    assert lost.json()["detail"]
     assert requests.get(url, timeout=5).json()["name"] == "Alice's lamp"
 
     stale = requests.delete(

@@ -111,7 +111,7 @@ async function createItem(event) {
   });
   status($("write-status"), response);
   const body = await response.json();
-  $("location").textContent = response.headers.get("Location") ?? body.message ?? "—";
+  $("location").textContent = response.headers.get("Location") ?? body.detail ?? "—";
   created = response.status === 201 ? body.id : null;
   $("delete-button").disabled = created === null;
 }
@@ -192,7 +192,7 @@ async function save(who) {
     editors[who].tag = response.headers.get("ETag");
     $(`tag-${who}`).textContent = editors[who].tag;
   } else {
-    shown.textContent += ` — ${body.message}`;
+    shown.textContent += ` — ${body.detail}`;
   }
 }
 
