@@ -488,6 +488,18 @@ def _unpack(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, Headers | None]:
     return body, status, headers
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8, each lone surrogate (which ``request.get_json()``
+    accepts, escaped, and UTF-8 cannot carry) as U+FFFD."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text).encode()
+
+
 #: What a CSV body that failed part-way ends with: a quoted field that is
 #: never closed, which RFC 4180 parsers reject (pandas: "EOF inside string",
 #: ``csv.reader(strict=True)``: "unexpected end of data"); a lenient reader
@@ -635,7 +647,7 @@ class CsvStep(Step):
             text = buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            return text.encode()
+            return _utf8(text)
 
         has_header = export.header and labels is not None
         head = b"\xef\xbb\xbf" if self.bom else b""
@@ -669,7 +681,7 @@ class CsvStep(Step):
             items = (
                 [dict(zip(keys, c)) for c in cells] if keys else list(map(list, cells))
             )
-            return ("," + dumps(items).strip()[1:-1]).encode()
+            return _utf8("," + dumps(items).strip()[1:-1])
 
         head = b"[" + (write([first])[1:] if first is not _END else b"")
         response = current_app.response_class(

@@ -1238,6 +1238,64 @@ def test_bytes_cells_in_ragged_rows_and_dicts(app: Flask) -> None:
     assert parse(c.get("/dict").data) == [["k", "v"], ["é", "'+1+1"]]
 
 
+def json_rows_app(app: Flask, **options: t.Any) -> None:
+    """A view exporting the rows a client posts as JSON."""
+
+    @app.post("/echo.csv")
+    @csv_export(["name", "n"], **options)
+    def echo() -> t.Any:
+        return (tuple(row) for row in request.get_json()["rows"])
+
+
+@pytest.mark.parametrize("escape", [True, False])
+@pytest.mark.parametrize("header", [True, False])
+def test_a_lone_surrogate_in_the_first_row_is_written_as_u_fffd(
+    app: Flask, escape: bool, header: bool
+) -> None:
+    json_rows_app(app, escape_formulas=escape, header=header)
+    # JSON escapes lone surrogates, and request.get_json() takes them.
+    body = '{"rows": [["a\\ud800b", 1], ["\\udfff", 2], ["\\ud83d", 3]]}'
+    r = app.test_client().post("/echo.csv", data=body, content_type="application/json")
+    assert r.status_code == 200
+    rows = parse(r.data)[1:] if header else parse(r.data)
+    assert rows == [["a\ufffdb", "1"], ["\ufffd", "2"], ["\ufffd", "3"]]
+
+
+def test_a_lone_surrogate_in_a_later_row_does_not_cut_the_export(app: Flask) -> None:
+    json_rows_app(app)
+    n = BATCH_ROWS * 3
+    rows = [[f"row {i}" if i % 700 else f"row {i} \ud800", i] for i in range(1, n)]
+    body = json.dumps({"rows": rows})  # ensure_ascii: "\ud800" escaped
+    r = app.test_client().post("/echo.csv", data=body, content_type="application/json")
+    assert r.status_code == 200
+    assert BROKEN_TAIL.encode() not in r.data
+    cells = parse(r.data)
+    assert len(cells) == n  # the header and every row
+    assert cells[700] == ["row 700 \ufffd", "700"]
+    assert cells[1400] == ["row 1400 \ufffd", "1400"]
+    assert cells[-1] == [f"row {n - 1}", str(n - 1)]
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_a_lone_surrogate_in_negotiated_json_is_never_a_500(
+    app: Flask, ensure_ascii: bool
+) -> None:
+    app.json.ensure_ascii = ensure_ascii  # type: ignore[attr-defined]
+    json_rows_app(app, negotiate=True)
+    rows = [["\ud800", i] for i in range(BATCH_ROWS + 2)]
+    r = app.test_client().post(
+        "/echo.csv", data=json.dumps({"rows": rows}), content_type="application/json"
+    )
+    assert r.status_code == 200
+    got = json.loads(r.data)
+    assert len(got) == BATCH_ROWS + 2
+    # Escaped, JSON carries the surrogate itself; as UTF-8 it is U+FFFD.
+    assert got[-1] == {
+        "name": chr(0xD800) if ensure_ascii else "\ufffd",
+        "n": BATCH_ROWS + 1,
+    }
+
+
 @pytest.mark.parametrize("escape", [True, False])
 def test_rows_that_are_iterators_are_read_once(app: Flask, escape: bool) -> None:
     rows = [iter((1, "=x")), (2, "y"), {3}, range(4, 6)]
