@@ -242,20 +242,41 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # controls, DEL, path separators, line and paragraph separators, lone
 # surrogates (from request data), bidirectional formatting.
 _NAME_UNSAFE = re.compile(rf"[\x00-\x1f\x7f-\x9f/\\\u2028\u2029\ud800-\udfff{_BIDI}]")
+#: Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties.txt): what
+#: renders as nothing where it is not supported, the format characters (Cf)
+#: among them (checked by category too), the Hangul fillers, the combining
+#: grapheme joiner, variation selectors and reserved ranges.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%/]')
 _SECOND_DOT = re.compile(r"(?<=\.)\.")
 
 
+def _invisible(text: str) -> bool:
+    """Whether ``text`` holds a format (Cf) or default-ignorable character."""
+    return _IGNORABLE.search(text) is not None or any(
+        unicodedata.category(char) == "Cf" for char in text
+    )
+
+
 def _exact_name(filename: str) -> str:
     """``filename`` with each character that normalises (NFKC) to something
-    unsafe replaced by ``_``, and so is each dot after a dot: ``..`` never
-    appears, whatever a client normalises (a two dot leader, fullwidth full
-    stops, a digit with a full stop before a dot)."""
+    unsafe or invisible replaced by ``_``, and so is each dot after a dot:
+    ``..`` never appears, whatever a client normalises (a two dot leader,
+    fullwidth full stops, a digit with a full stop before a dot)."""
     out = []
     dot = False  # whether the name so far ends with "." once normalised
     for char in filename:
-        norm = char if char.isascii() else unicodedata.normalize("NFKC", char)
-        if _NAME_UNSAFE.search(norm) or ".." in norm:
+        if char.isascii():
+            norm = char
+            unsafe = _NAME_UNSAFE.search(norm) is not None
+        else:
+            norm = unicodedata.normalize("NFKC", char)
+            unsafe = _NAME_UNSAFE.search(norm) is not None or _invisible(norm)
+        if unsafe or ".." in norm:
             out.append("_")
             dot = False
         elif dot and norm[:1] == ".":
@@ -263,7 +284,7 @@ def _exact_name(filename: str) -> str:
         else:
             out.append(char)
             if norm and unicodedata.category(norm[0])[0] not in "MC":
-                dot = norm[-1] == "."  # marks and invisible characters are skipped
+                dot = norm[-1] == "."  # marks are skipped
     return "".join(out)
 
 
@@ -274,9 +295,12 @@ def content_disposition(filename: str) -> str:
     Neither carries path information or invisible characters (RFC 6266
     §4.3): checked after Unicode normalisation (NFKD for the fallback, NFKC
     per character for the exact name), ``/``, ``\\``, C0 and C1 controls,
-    line separators and bidirectional formatting characters become ``_``,
-    and so does every dot that follows a dot. The fallback also replaces
-    what is not printable ASCII, ``"`` and ``%``; accents are dropped.
+    line separators, format characters (Unicode's Cf: bidirectional
+    controls, zero-width spaces and joiners, the BOM, the soft hyphen, tags)
+    and the other default-ignorable characters (Hangul fillers, variation
+    selectors, the combining grapheme joiner) become ``_``, and so does
+    every dot that follows a dot. The fallback also replaces what is not
+    printable ASCII, ``"`` and ``%``; accents are dropped.
     """
     plain = "".join(
         c

@@ -1444,6 +1444,44 @@ DISPOSITION = re.compile(
     r"""attachment; filename="([ -~]*)"; filename\*=UTF-8''(\S+)"""
 )
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt,
+#: 14.0 to 16.0), as the file lists them.
+DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180D),
+    (0x180E, 0x180E),
+    (0x180F, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2065, 0x2065),
+    (0x2066, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0000),
+    (0xE0001, 0xE0001),
+    (0xE0002, 0xE001F),
+    (0xE0020, 0xE007F),
+    (0xE0080, 0xE00FF),
+    (0xE0100, 0xE01EF),
+    (0xE01F0, 0xE0FFF),
+]
+
+
+def is_invisible(char: str) -> bool:
+    """A format character (Cf) or a default-ignorable one."""
+    return unicodedata.category(char) == "Cf" or any(
+        low <= ord(char) <= high for low, high in DEFAULT_IGNORABLE
+    )
 
 
 def assert_safe_disposition(value: str) -> tuple[str, str]:
@@ -1470,6 +1508,7 @@ def assert_safe_disposition(value: str) -> tuple[str, str]:
         for char in form:
             assert unicodedata.category(char) not in ("Cc", "Cs", "Zl", "Zp"), value
             assert char not in BIDI, value
+            assert not is_invisible(char), (char, value)
     return fallback, exact
 
 
@@ -1521,11 +1560,79 @@ def test_controls_and_bidi_overrides_become_underscores() -> None:
         assert (fallback, exact) == ("a_b.csv", "a_b.csv"), repr(char)
 
 
+INVISIBLE = [
+    "\u200b",  # zero width space
+    "\u200c",  # zero width non-joiner
+    "\u200d",  # zero width joiner
+    "\u2060",  # word joiner
+    "\ufeff",  # byte order mark
+    "\u00ad",  # soft hyphen
+    "\U000e0041",  # tag latin capital letter a
+    "\U000e007f",  # cancel tag
+    "\u3164",  # hangul filler
+    "\uffa0",  # halfwidth hangul filler: NFKC gives U+3164
+    "\u034f",  # combining grapheme joiner
+    "\u115f",
+    "\u1160",
+    "\u17b4",
+    "\u17b5",
+    "\u180b",
+    "\u180e",
+    "\u180f",
+    "\ufe00",
+    "\ufe0f",  # variation selector 16 (emoji presentation)
+    "\U000e0100",
+    "\U000e01ef",
+    "\u2065",  # reserved, default-ignorable
+    "\U0001bca0",
+    "\U0001d173",
+    "\u0600",  # Arabic number sign: Cf
+    "\U00013430",  # Egyptian hieroglyph format control: Cf
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_become_underscores_in_both_names(char: str) -> None:
+    fallback, exact = assert_safe_disposition(content_disposition(f"a{char}b.csv"))
+    assert (fallback, exact) == ("a_b.csv", "a_b.csv")
+
+
+def test_every_invisible_character_is_replaced() -> None:
+    ignorable = {
+        chr(c) for low, high in DEFAULT_IGNORABLE for c in range(low, high + 1)
+    }
+    formats = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) == "Cf"}
+    chars = sorted(ignorable | formats)
+    assert len(chars) > 4000
+    name = "".join(f"{c}x" for c in chars)
+    fallback, exact = assert_safe_disposition(content_disposition(name))
+    assert exact == fallback == "_x" * len(chars)
+
+
+def test_invisible_characters_cannot_make_two_names_alike() -> None:
+    names = {content_disposition(f"invoice{c}.pdf") for c in INVISIBLE}
+    assert names == {
+        "attachment; filename=\"invoice_.pdf\"; filename*=UTF-8''invoice_.pdf"
+    }
+    # An emoji with its variation selector, and a ZWJ sequence, stay readable.
+    _, exact = assert_safe_disposition(content_disposition("\u2764\ufe0f.csv"))
+    assert exact == "\u2764_.csv"
+    assert (
+        _exact_name_of("\U0001f468\u200d\U0001f469.csv") == "\U0001f468_\U0001f469.csv"
+    )
+
+
+def _exact_name_of(name: str) -> str:
+    return assert_safe_disposition(content_disposition(name))[1]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
         st.one_of(
-            st.sampled_from([*"./\\%\"';", *LOOKALIKES[:40], *UNSAFE, "\u0301"]),
+            st.sampled_from(
+                [*"./\\%\"';", *LOOKALIKES[:40], *UNSAFE, *INVISIBLE, "\u0301"]
+            ),
             st.characters(),
         ),
         min_size=1,
@@ -1543,7 +1650,12 @@ def test_a_computed_file_name_from_the_request_is_made_safe(app: Flask) -> None:
         [{"a": 1}],
     )
     c = Client(app)
-    for name in ["..\uff0f..\uff0fetc\uff0fpasswd", "\u2025/x", "a\u202etxt.csv"]:
+    for name in [
+        "..\uff0f..\uff0fetc\uff0fpasswd",
+        "\u2025/x",
+        "a\u202etxt.csv",
+        "inv\u200boice\u3164.csv",
+    ]:
         r = c.get("/x", query_string={"name": name})
         assert r.status_code == 200
         assert_safe_disposition(r.headers["Content-Disposition"])
