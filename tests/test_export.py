@@ -31,6 +31,7 @@ from flask_respkit.export import (
     content_disposition,
     escape_rows,
     escape_text,
+    guard_row,
 )
 
 Point = collections.namedtuple("Point", "x y label")
@@ -234,7 +235,9 @@ def test_escaping_in_every_batch_and_column_shape(app: Flask) -> None:
     assert len(cells) == n
     for i, row in enumerate(cells):
         risky = i % 997 == 0
-        assert row[0] == str(-i)
+        # A reader splitting on ";" sees the line "-i,name i,..." as one cell:
+        # the first number runs on into a name, so it gets its "'".
+        assert row[0] == (f"'{-i}" if i else "0")
         assert row[1] == ("'=cmd" if risky else f"name {i}")
         assert row[2] == ("" if i % 2 else ("'-note" if risky else "note"))
         assert row[3] == (str(-i) if i % 3 else f"'@{i}")
@@ -273,7 +276,9 @@ def test_numpy_and_pandas_values_are_numbers_and_dates() -> None:
     route(app, csv_export(), lambda: frame.itertuples(index=False))
     assert parse(Client(app).get("/x").data) == [
         ["n", "f", "at", "s"],
-        ["-3", "-1.5", "2024-01-02 00:00:00", "'-x"],
+        # NumPy's -3 is a number: it gets a "'" only because a ";" reader
+        # sees it run on, through this line, into a time and text.
+        ["'-3", "-1.5", "2024-01-02 00:00:00", "'-x"],
         ["4", "2.25", "2024-03-04 05:06:00", "ok"],
     ]
 
@@ -601,6 +606,249 @@ def test_a_hostile_cell_is_found_in_any_row_of_a_batch(app: Flask) -> None:
             assert row[1] == escape_text(text) != text
         else:
             assert row[1] == f"n {i}"
+
+
+# Numbers that run on for a reader splitting on another separator ---------------
+
+DDE = "5+cmd|' /C calc'!A0"
+
+
+class SemicolonDialect(csv.excel):
+    delimiter = ";"
+
+
+def export_lines(rows: list[t.Sequence[t.Any]], dialect: t.Any = "excel") -> str:
+    """The body ``csv_export`` writes for ``rows`` (no header), through the
+    test client."""
+    app = Flask(__name__)
+
+    @app.get("/x")
+    @csv_export(header=False, dialect=dialect)
+    def view() -> t.Any:
+        return iter(rows)
+
+    r = app.test_client().get("/x")
+    assert r.status_code == 200
+    return r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("row", "line"),
+    [
+        # The review's row: a ";" reader sees "-1,5+cmd|..." as one cell.
+        ((-1, DDE), f"'-1,{DDE}"),
+        (("-1", DDE), f"'-1,{DDE}"),
+        ((Decimal("-1.50"), DDE), f"'-1.50,{DDE}"),
+        ((-0.5, "x"), "'-0.5,x"),
+        ((" -7 ", "SUM(A1)"), "' -7 ,SUM(A1)"),
+        (("+1", "A1"), "'+1,A1"),
+        ((-1, "Refund"), "'-1,Refund"),  # a name: may be a formula
+        ((-1, None, "x"), "'-1,,x"),
+        ((-1, 2, "3!A0"), "'-1,2,3!A0"),
+        # A number after a ";" or TAB, or a line break, inside a string.
+        (("x;-1", DDE), f"x;'-1,{DDE}"),
+        (("x\t-1", DDE), f"x\t'-1,{DDE}"),
+        (("Totals:\n-42", "x"), '"Totals:\n\'-42",x'),
+        # After a quote: the field is quoted, its closing quote ends the cell.
+        (('He said "-5', "x"), '"He said ""-5",x'),
+        # Plain numeric lines, and numbers that end where the reader's cell
+        # ends, stay as they are.
+        ((-1, 2.5, -3), "-1,2.5,-3"),
+        ((-1, "2,5", None, "-3%"), '-1,"2,5",,-3%'),
+        ((-1, "1e-05", 1e-05, "+2E+3"), "-1,1e-05,1e-05,+2E+3"),
+        ((-1, "2024-01-02"), "-1,2024-01-02"),
+        ((-1,), "-1"),
+        ((1, -1, DDE), f"1,-1,{DDE}"),  # "-1" starts no cell but for ","
+        (("x;-1;", DDE), f"x;-1;,{DDE}"),
+        (("x;-1", 2), "x;-1,2"),
+        (("Totals:\n-42\n", "x"), '"Totals:\n-42\n",x'),
+    ],
+)
+def test_a_number_that_would_run_on_into_a_formula_is_neutralised(
+    row: tuple[t.Any, ...], line: str
+) -> None:
+    assert export_lines([row]) == line + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "line"),
+    [
+        # TAB as delimiter: "," and ";" readers; a field after a field that
+        # ends with their separator (and blanks) starts their cell.
+        ((-1, DDE), f"'-1\t{DDE}"),
+        (("a;", -1, DDE), f"a;\t'-1\t{DDE}"),
+        (("a,", None, " -1", DDE), f"a,\t\t' -1\t{DDE}"),
+        ((None, -1, "x"), "\t'-1\tx"),
+        (("a", -1, DDE), f"a\t-1\t{DDE}"),
+        (("x,-1", DDE), f"x,'-1\t{DDE}"),
+        ((-1, 2.5, -3), "-1\t2.5\t-3"),
+    ],
+)
+def test_with_tab_as_delimiter_the_other_readers_are_guarded(
+    row: tuple[t.Any, ...], line: str
+) -> None:
+    assert export_lines([row], "excel-tab") == line + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "line"),
+    [
+        ((-1, DDE), f"'-1;{DDE}"),
+        (("-1,5", DDE), f"'-1,5;{DDE}"),  # a TAB reader sees "-1,5;5+cmd|..."
+        (("x,-1", DDE), f"x,'-1;{DDE}"),
+        (("x;-1", DDE), f'"x;-1";{DDE}'),  # quoted: a ";" reader reads it whole
+        ((-1, 2.5, -3), "-1;2.5;-3"),
+    ],
+)
+def test_with_semicolon_as_delimiter_the_other_readers_are_guarded(
+    row: tuple[t.Any, ...], line: str
+) -> None:
+    assert export_lines([row], SemicolonDialect) == line + "\r\n"
+
+
+def test_the_guard_finds_its_rows_in_any_batch(app: Flask) -> None:
+    n = BATCH_ROWS * 2 + 7
+
+    def rows() -> t.Iterator[tuple[t.Any, ...]]:
+        for i in range(n):
+            first = -i if i % 3 == 0 else i
+            yield (first, DDE if i % 5 == 0 else f"n {i}", -i)
+
+    route(app, csv_export(header=False), rows)
+    cells = parse(Client(app).get("/x").data)
+    assert len(cells) == n
+    for i, row in enumerate(cells):
+        first = -i if i % 3 == 0 else i
+        # Only a negative first number followed by text is neutralised: "n i"
+        # is a name, and DDE worse.
+        expected = f"'{first}" if first < 0 else str(first)
+        assert row == [expected, DDE if i % 5 == 0 else f"n {i}", str(-i)]
+
+
+def test_ragged_rows_are_guarded_too(app: Flask) -> None:
+    route(app, csv_export(header=False), [(-1, DDE), (-2, 3, -4), ("x;-5", DDE, 1)])
+    assert parse(Client(app).get("/x").data) == [
+        ["'-1", DDE],
+        ["-2", "3", "-4"],
+        ["x;'-5", DDE, "1"],
+    ]
+
+
+# The oracle, written without the escaping code: split each written line as a
+# reader on another separator does (missing the quotes, so every line break
+# ends a row) and look at what each cell may hold.
+
+#: A number as a spreadsheet in any locale reads it.
+ORACLE_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:[eE][+-]?[0-9]+)?")
+#: What may stand between numbers without making anything but arithmetic on
+#: constants: signs, decimal and list separators, quotes, percent, spaces.
+ORACLE_PUNCTUATION = set("+-.,;%\"' \t")
+
+
+def oracle_could_be_formula(cell: str) -> bool:
+    """Whether a cell may be a formula that calls or refers to anything: it
+    starts with = + - @ (after what a spreadsheet skips: controls, format
+    characters, spaces, quotes) and holds more than numbers and
+    punctuation."""
+    i = 0
+    while i < len(cell) and (
+        cell[i] == '"' or unicodedata.category(cell[i]) in ("Cc", "Cf", "Zs")
+    ):
+        i += 1
+    if i == len(cell) or cell[i] not in "=+-@":
+        return False
+    if cell[i] in "=@":
+        return True
+    rest = ORACLE_NUMBER.sub("", cell[i:])
+    return not set(rest) <= ORACLE_PUNCTUATION
+
+
+def oracle_formulas(body: str, delimiter: str) -> list[str]:
+    found = []
+    for line in body.splitlines():
+        for sep in ",;\t":
+            if sep != delimiter:
+                found += [c for c in line.split(sep) if oracle_could_be_formula(c)]
+    return found
+
+
+def test_the_oracle_sees_the_run_on_of_the_review() -> None:
+    raw = f"-1,{DDE}"
+    assert oracle_formulas(raw, ",") == [raw, raw]  # split on ";" and on TAB
+    assert oracle_formulas(raw, ";") == [raw]  # on TAB; on ",": "-1" and more
+    assert oracle_formulas("-1,2.5,-3", ",") == []
+    assert oracle_formulas("'-1,5+cmd", ",") == []
+    assert oracle_formulas('x,"a\n-1",cmd', ",") == ['-1",cmd', '-1",cmd']
+
+
+run_on_text = st.lists(
+    st.sampled_from(
+        [*"0123456789+-=@.,;%\"' \t\n\r|(!:$eEAx", "\xa0", "\x00", "cmd|", "SUM("]
+    ),
+    max_size=10,
+).map("".join)
+run_on_cell = st.one_of(
+    st.none(),
+    st.integers(-1000, 1000),
+    # A number's own text is never changed, and inf is written as a word
+    # ("-inf"): only finite numbers, whose text is a number literal.
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    run_on_text,
+    st.sampled_from(["-1", "+1.5e3", "-1,234.50", " -7 ", DDE, "x;-1", "Refund"]),
+)
+DIALECTS = {",": "excel", ";": SemicolonDialect, "\t": "excel-tab"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(DIALECTS)),
+    st.lists(st.lists(run_on_cell, min_size=1, max_size=5), min_size=1, max_size=6),
+)
+def test_no_reader_on_another_separator_sees_a_formula(
+    delimiter: str, rows: list[list[t.Any]]
+) -> None:
+    body = export_lines(rows, DIALECTS[delimiter])
+    assert oracle_formulas(body, delimiter) == [], body
+    # Only quotes were added: the file's own reader reads each cell back with
+    # its text, a ' inserted here and there.
+    read = list(csv.reader(io.StringIO(body, newline=""), DIALECTS[delimiter]))
+    assert len(read) == len(rows)
+    for written, row in zip(read, rows):
+        assert len(written) == len(row)
+        for text, cell in zip(written, row):
+            original = "" if cell is None else str(cell)
+            original = original.replace("\r\n", "\n").replace("\r", "\n")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            assert_only_quotes_added(original, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(DIALECTS)),
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.integers(),
+                # inf and NaN are written as words ("-inf" is not plain)
+                st.floats(allow_nan=False, allow_infinity=False),
+                st.decimals(allow_nan=False, allow_infinity=False),
+                st.sampled_from(["-42", "+1.5e3", "-1,234.50", "-12%", "-.5"]),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_plain_numeric_lines_are_left_as_they_are(
+    delimiter: str, rows: list[list[t.Any]]
+) -> None:
+    plain = io.StringIO()
+    csv.writer(plain, DIALECTS[delimiter]).writerows(rows)
+    assert export_lines(rows, DIALECTS[delimiter]) == plain.getvalue()
 
 
 # Response headers ------------------------------------------------------------
@@ -1762,11 +2010,18 @@ def test_any_cells_export_escaped_and_decoded(rows: list[tuple[t.Any, ...]]) -> 
     r = Client(app).get("/x")
     assert r.status_code == 200
     expected = [
-        [
-            "" if n is None else str(n),
-            escape_text(text),
-            escape_text(blob.decode("utf-8", "replace")),
-        ]
+        # Each cell escaped, then the first number guarded against running
+        # on for a reader splitting the line on another separator.
+        list(
+            guard_row(
+                [
+                    "" if n is None else str(n),
+                    escape_text(text),
+                    escape_text(blob.decode("utf-8", "replace")),
+                ],
+                ",",
+            )
+        )
         for n, text, blob in rows
     ]
     assert parse(r.data) == [["n", "text", "blob"], *expected]
