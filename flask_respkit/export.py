@@ -403,12 +403,15 @@ def guard_row(row: Sequence[t.Any], delimiter: str) -> Sequence[t.Any]:
 
 #: Safe types whose text never starts with a sign.
 _UNSIGNED = (datetime.date, datetime.time, type(None))
+_INTS = {int}
 
 
 def _signed_rows(column: Sequence[t.Any], types: set[type]) -> list[int]:
     """The rows of a column of numbers, dates and ``None`` whose cell is
     written with a sign; ``min`` first, which settles a column of ints or
     floats without a negative one in one C-level pass."""
+    if types == _INTS:  # ids, the usual first column
+        return [] if min(column) >= 0 else [j for j, c in enumerate(column) if c < 0]
     kinds = {kind for kind in types if not issubclass(kind, _UNSIGNED)}
     if not kinds:
         return []
@@ -519,15 +522,15 @@ def escape_rows(
             before = columns[i - 1]
             suspects.update(j for j in found if _ends_open(before[j]))
             continue
-        if types <= _TEXT and not _may_need_quotes(
-            _JOIN + _JOIN.join(filter(None, column))
-        ):
-            continue  # no trigger: no sign where a cell starts either
         text = types <= _TEXT
+        if text:
+            joined = _JOIN + _JOIN.join(filter(None, column))
+            if not _may_need_quotes(joined):
+                continue  # no trigger: no sign where a cell starts either
         columns[i] = column = tuple(map(escape_text if text else _escape_cell, column))
         changed = True
-        if delimiter is None:
-            continue
+        if delimiter is None or (text and "-" not in joined and "+" not in joined):
+            continue  # (the escape only adds quotes: no sign now either)
         may_open = i > 0 and blank_delimiter and _may_end_open(columns[i - 1])
         found = _signed_text_rows(column, i == 0 or may_open, text)
         if i and found:
