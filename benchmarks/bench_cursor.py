@@ -282,9 +282,11 @@ def fetch_rows(after: tuple[int, int] | None, limit: int) -> tuple[list[t.Any], 
 def build() -> Flask:
     app = Flask(__name__)
     app.config["SECRET_KEY"] = SECRET
-    # What the kit signs cursors of this ordering with, so that both views
-    # send byte-identical links.
-    serializer = URLSafeSerializer(SECRET, salt="flask-respkit.cursor:created,id")
+    # What the kit signs cursors of this list (the endpoint "paginated") and
+    # ordering with, so that both views send byte-identical links.
+    serializer = URLSafeSerializer(
+        SECRET, salt="flask-respkit.cursor:paginated:created,id"
+    )
 
     @app.get("/bare")
     def bare() -> t.Any:
@@ -302,7 +304,7 @@ def build() -> Flask:
         after = None
         if token:
             try:
-                if len(token) > 2048:
+                if len(token) > 65536:
                     raise ValueError(token)
                 created, id_ = serializer.loads(token)
                 if created[0] != "i" or id_[0] != "i":

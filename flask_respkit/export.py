@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import functools
 import io
+import math
 import numbers
 import operator
 import re
@@ -208,31 +209,352 @@ def json_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
     return rows
 
 
-def escape_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
+# -- Numbers that run on for a reader splitting on another separator ------------
+
+#: The separators a spreadsheet may split a line on.
+_READERS = ",;\t"
+#: A delimiter that readers skip like a space (TAB, space): a field after
+#: it may start their cell.
+_BLANK_CHAR = re.compile(rf"[{_INLINE_BLANK}\t]")
+#: A sign where a reader splitting on a separator starts a cell (a number
+#: literal the escape left alone): at the start of a field, and after a
+#: separator or line break inside one. (After a quote inside a field no cell
+#: runs on: the field is quoted, and its closing quote ends that cell.)
+_SIGNED_HEAD = re.compile(" *[+-]")
+_SIGNED_INSIDE = re.compile(rf"(?<=[{_READERS}{_BREAKS}]) *[+-]")
+#: Either, in a column joined with :data:`_JOIN` (a field starts after it),
+#: and inside only: scans that start with a class, which ``re`` runs fast.
+_SIGNED_ANYWHERE = re.compile(rf"[{_JOIN}{_READERS}{_BREAKS}] *[+-]")
+_SIGNED_AFTER_SEPARATOR = re.compile(rf"[{_READERS}{_BREAKS}] *[+-]")
+#: What a number may run on into, through the fields after it, and still be
+#: no formula: digits, signs, decimal and thousands marks, separators,
+#: quotes, spaces, percent signs and exponents (``1e-5``). A letter (a
+#: function, a name, a reference), ``|``, ``(``, ``!``, ``:``, ``$``, ``'``
+#: or anything else ends the exemption.
+_PLAIN_RUN = re.compile(r'(?:[0-9+\-.,;%" \t]|(?<=[0-9.])[eE](?=[+-]?[0-9]))*')
+#: Where the cell of a reader splitting on each separator ends.
+_CELL_STOP = {sep: re.compile(f"[{re.escape(sep)}{_BREAKS}]") for sep in _READERS}
+_ANY_BREAK = re.compile(f"[{_BREAKS}]")
+#: What may end a field before a cell that goes on into the next one
+#: (read from the end: blanks and quotes).
+_OPEN_TAIL = re.compile(rf'[{_INLINE_BLANK}\t"]*')
+_OPEN_END = re.compile(rf'[{_INLINE_BLANK}{_READERS}{_BREAKS}"]')
+_OPEN_AFTER_JOIN = re.compile(rf'{_JOIN}[{_INLINE_BLANK}{_READERS}{_BREAKS}"{_JOIN}]')
+
+
+def _written(cell: t.Any) -> str:
+    """A cell's text as :mod:`csv` writes it, before quoting."""
+    if cell is None:
+        return ""
+    return cell if isinstance(cell, str) else str(cell)
+
+
+def _opens_cell(texts: list[str], k: int) -> bool:
+    """Whether only blanks and quotes lie between field ``k`` and the line
+    start, or the last separator or line break before it (the delimiter
+    being a blank itself): then a reader splitting there starts a cell with
+    field ``k``."""
+    for prev in reversed(texts[:k]):
+        backwards = prev[::-1]
+        rest = backwards[_OPEN_TAIL.match(backwards).end() :]  # type: ignore[union-attr]
+        if rest:
+            return rest[0] in _READERS or _ANY_BREAK.match(rest) is not None
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _stops(delimiter: str, readers: tuple[str, ...]) -> tuple[bool, re.Pattern[str]]:
+    """Whether ``delimiter`` is plain, and where the first of ``readers``
+    stops (its separator or a line break)."""
+    seps = re.escape("".join(readers))
+    return _PLAIN_RUN.fullmatch(delimiter) is not None, re.compile(f"[{seps}{_BREAKS}]")
+
+
+def _runs_into_formula(
+    cells: Iterable[t.Any], delimiter: str, readers: tuple[str, ...]
+) -> bool:
+    """Whether the cell of one of ``readers``, going on past the end of a
+    field into the fields of ``cells`` after it, meets what is not plain
+    before that reader's separator or a line break ends it. Reads no further
+    than that."""
+    delimiter_plain, first_stop = _stops(delimiter, readers)
+    open_readers = list(readers)
+    for cell in cells:
+        if not delimiter_plain:
+            return True
+        text = cell if type(cell) is str else _written(cell)
+        plain = _PLAIN_RUN.match(text).end()  # type: ignore[union-attr]
+        stop = first_stop.search(text)
+        if stop is None or plain < stop.start():
+            if plain < len(text):
+                return True  # before any reader's end
+            continue  # plain through: every reader goes on
+        for sep in tuple(open_readers):
+            end = _CELL_STOP[sep].search(text)
+            if plain < (len(text) if end is None else end.start()):
+                return True
+            if end is not None:
+                open_readers.remove(sep)
+        if not open_readers:
+            return False
+    return False
+
+
+def _run_on_marks(
+    text: str, starts: list[int], delimiter: str, following: list[str]
+) -> list[int]:
+    """The ``starts`` in ``text``, a field followed by the fields
+    ``following``, whose cell goes on past the field into what is not
+    plain."""
+    backwards = _ANY_BREAK.search(text[::-1])
+    last_break = -1 if backwards is None else len(text) - 1 - backwards.start()
+    # Where the cell of each reader ends last in the field.
+    last_stop = {sep: max(text.rfind(sep), last_break) for sep in _READERS}
+    unsafe: dict[str, bool] = {}
+    marks = []
+    for p in starts:
+        before = text[p - 1] if p else ""
+        if before and before in _READERS:  # the cell of that reader only
+            readers = [before] if before != delimiter else []
+        else:  # a field start or a line break: any other reader's
+            readers = [sep for sep in _READERS if sep != delimiter]
+        for sep in readers:
+            if last_stop[sep] >= p:
+                continue  # the cell ends inside the field
+            if sep not in unsafe:
+                unsafe[sep] = _runs_into_formula(following, delimiter, (sep,))
+            if unsafe[sep]:
+                marks.append(p)
+                break
+    return marks
+
+
+@functools.lru_cache(maxsize=64)
+def _foreign(delimiter: str) -> tuple[str, ...]:
+    """The separators a reader may split on other than ``delimiter``."""
+    return tuple(sep for sep in _READERS if sep != delimiter)
+
+
+def _guard_first(row: Sequence[t.Any], delimiter: str) -> Sequence[t.Any]:
+    """:func:`guard_row` for a row whose only signed cell start is the line
+    start: most such rows are settled by their second field."""
+    first = row[0]
+    if type(first) in (int, float):  # its text holds no separator
+        text, readers = str(first), _foreign(delimiter)
+    else:
+        text = _written(first)
+        readers = tuple(
+            sep for sep in _foreign(delimiter) if _CELL_STOP[sep].search(text) is None
+        )
+    if readers and _runs_into_formula(row[1:], delimiter, readers):
+        return ["'" + text, *row[1:]]
+    return row
+
+
+def guard_row(row: Sequence[t.Any], delimiter: str) -> Sequence[t.Any]:
+    """``row``, with a ``'`` before each signed number literal that a reader
+    splitting the written line on another separator than ``delimiter``
+    (``,``, ``;`` or TAB) sees run on, through the fields after it, into
+    something that may make a formula: ``(-1, "5+cmd|' /C calc'!A0")``,
+    written ``-1,5+cmd|' /C calc'!A0``, is one cell starting with ``-`` for
+    a reader splitting on ``;`` (a DDE call in Excel in German, French...).
+
+    The number literals looked at are those :func:`escape_text` leaves alone
+    where such a reader starts a cell: the first field of the line (numbers
+    too), a field after only blanks when the delimiter is a blank (TAB), and
+    a place after a separator or line break inside a string. Such a cell
+    runs on when no separator of that reader (after a line break: of any
+    reader) and no line break follows in its field; it is left alone when
+    all it runs into is plain (:data:`_PLAIN_RUN`): ``-1,2.5,-3`` stays as
+    it is.
+
+    :return: ``row`` itself when nothing changes, else a list (a number
+        cell that changes becomes a string).
+    """
+    blank_delimiter = _BLANK_CHAR.fullmatch(delimiter) is not None
+    texts = list(map(_written, row))
+    last = len(texts) - 1
+    out: list[t.Any] | None = None
+    for k in range(last, -1, -1):  # later fields first: earlier runs see them
+        text = texts[k]
+        inside = _SIGNED_AFTER_SEPARATOR.search(text) is not None
+        head = (
+            (k == 0 or blank_delimiter)
+            and _SIGNED_HEAD.match(text) is not None
+            and (k == 0 or _opens_cell(texts, k))
+        )
+        if not (inside or head):
+            continue
+        starts = [m.start() for m in _SIGNED_INSIDE.finditer(text)] if inside else []
+        if head:
+            starts.insert(0, 0)
+        marks = _run_on_marks(text, starts, delimiter, texts[k + 1 :])
+        if marks:
+            pieces: list[str] = []
+            start = 0
+            for p in marks:
+                pieces += (text[start:p], "'")
+                start = p
+            pieces.append(text[start:])
+            texts[k] = "".join(pieces)
+            if out is None:
+                out = list(row)
+            out[k] = texts[k]
+    return row if out is None else out
+
+
+#: Safe types whose text never starts with a sign.
+_UNSIGNED = (datetime.date, datetime.time, type(None))
+_INTS = {int}
+
+
+def _signed_rows(column: Sequence[t.Any], types: set[type]) -> list[int]:
+    """The rows of a column of numbers, dates and ``None`` whose cell is
+    written with a sign; ``min`` first, which settles a column of ints or
+    floats without a negative one in one C-level pass."""
+    if types == _INTS:  # ids, the usual first column
+        return [] if min(column) >= 0 else [j for j, c in enumerate(column) if c < 0]
+    kinds = {kind for kind in types if not issubclass(kind, _UNSIGNED)}
+    if not kinds:
+        return []
+    if kinds <= {int, float}:
+        values = column if kinds == types else [c for c in column if type(c) in kinds]
+        low = min(values, default=0)
+        if low > 0 or (low == 0 and float not in kinds):  # -0.0: read on
+            return []
+        return [
+            j
+            for j, cell in enumerate(column)
+            if type(cell) in kinds
+            and (cell < 0 or (cell == 0 and math.copysign(1.0, cell) < 0))
+        ]
+    return [
+        j
+        for j, cell in enumerate(column)
+        if type(cell) in kinds and _SIGNED_HEAD.match(_written(cell))
+    ]
+
+
+def _signed_text_rows(
+    column: Sequence[t.Any], head: bool, strings: bool = True
+) -> list[int]:
+    """The rows of an escaped column whose text has a sign where a cell
+    starts: after a separator or line break inside, and also at the start
+    when ``head``. One scan of the joined column settles most columns.
+
+    :param strings: The column holds only strings and ``None``.
+    """
+    cells = column if strings else map(_written, column)
+    joined = _JOIN + _JOIN.join(filter(None, cells))
+    scan = _SIGNED_ANYWHERE if head else _SIGNED_AFTER_SEPARATOR
+    if scan.search(joined) is None:
+        return []
+    return [
+        j
+        for j, text in enumerate(map(_written, column))
+        if (head and _SIGNED_HEAD.match(text)) or _SIGNED_INSIDE.search(text)
+    ]
+
+
+def _may_end_open(column: Sequence[t.Any]) -> bool:
+    """Whether a cell of ``column`` may be open (:func:`_ends_open`):
+    numbers and dates never are; one scan of the joined column."""
+    types = set(map(type, column))
+    if type(None) in types:
+        return True
+    if all(map(_safe_type, types)):
+        return False
+    texts = column if types <= {str} else map(_written, column)
+    # Backwards, so that the scan looks for the literal join first.
+    backwards = (_JOIN + _JOIN.join(texts) + _JOIN)[::-1]
+    return _OPEN_AFTER_JOIN.search(backwards) is not None
+
+
+def _ends_open(cell: t.Any) -> bool:
+    """Whether a field may let the cell of a reader on another separator go
+    on into the next one across a blank delimiter: it is empty, or ends
+    with a blank, a quote, a separator or a line break."""
+    text = _written(cell)
+    return not text or _OPEN_END.match(text, len(text) - 1) is not None
+
+
+def escape_rows(
+    rows: list[Sequence[t.Any]], delimiter: str | None = None
+) -> list[Sequence[t.Any]]:
     """Apply the OWASP formula escape (:func:`escape_text`) to the string
-    cells of a batch of rows; ``bytes`` cells are decoded first.
+    cells of a batch of rows; ``bytes`` cells are decoded first. With the
+    ``delimiter`` the rows are written with, also put a ``'`` before the
+    numbers that would run on into a formula for a reader splitting on
+    another separator (:func:`guard_row`).
 
     Works column by column so that the common case costs a few C-level passes:
-    a column holding only numbers, dates and ``None`` is skipped by its types,
+    a column holding only numbers, dates and ``None`` is skipped by its types
+    (the first column, where such a reader starts a cell, after one ``min``),
     and a column of strings is searched once, joined, for a risky cell start.
-    Only a column that may hold a formula is escaped cell by cell.
+    Only a column that may hold a formula is escaped cell by cell, and only
+    a row holding a signed number where such a reader starts a cell is read
+    as a line.
     """
     if len(set(map(len, rows))) > 1:
-        return [list(map(_escape_cell, row)) for row in rows]
+        ragged = [list(map(_escape_cell, row)) for row in rows]
+        if delimiter is None:
+            return t.cast("list[Sequence[t.Any]]", ragged)
+        return [guard_row(row, delimiter) for row in ragged]
     columns = list(zip(*rows))
     changed = False
+    blank_delimiter = (
+        delimiter is not None and _BLANK_CHAR.fullmatch(delimiter) is not None
+    )
+    suspects: set[int] = set()  # rows to read as a line
+    firsts: list[int] = []  # rows whose first field is their only suspect
     for i, column in enumerate(columns):
+        # A field starts a cell for a reader on another separator when it
+        # starts the line, or (with a blank delimiter) after a field that
+        # ends open: only then may a signed number there run on.
         types = set(map(type, column))
         if all(map(_safe_type, types)):
-            continue
-        if types <= _TEXT:
-            if not _may_need_quotes(_JOIN + _JOIN.join(filter(None, column))):
+            if delimiter is None or not (
+                i == 0 or (blank_delimiter and _may_end_open(columns[i - 1]))
+            ):
                 continue
-            columns[i] = tuple(map(escape_text, column))
-        else:
-            columns[i] = tuple(map(_escape_cell, column))
+            found = _signed_rows(column, types)
+            if i == 0:
+                firsts = found
+                continue
+            before = columns[i - 1]
+            suspects.update(j for j in found if _ends_open(before[j]))
+            continue
+        text = types <= _TEXT
+        if text:
+            joined = _JOIN + _JOIN.join(filter(None, column))
+            if not _may_need_quotes(joined):
+                continue  # no trigger: no sign where a cell starts either
+        columns[i] = column = tuple(map(escape_text if text else _escape_cell, column))
         changed = True
-    return list(zip(*columns)) if changed else rows
+        if delimiter is None or (text and "-" not in joined and "+" not in joined):
+            continue  # (the escape only adds quotes: no sign now either)
+        may_open = i > 0 and blank_delimiter and _may_end_open(columns[i - 1])
+        found = _signed_text_rows(column, i == 0 or may_open, text)
+        if i and found:
+            before = columns[i - 1]
+            found = [
+                j
+                for j in found
+                if (may_open and _ends_open(before[j]))
+                or _SIGNED_INSIDE.search(_written(column[j]))
+            ]
+        suspects.update(found)
+    escaped: list[Sequence[t.Any]] = list(zip(*columns)) if changed else rows
+    if not (suspects or firsts):
+        return escaped
+    escaped = list(escaped)
+    delimiter = t.cast(str, delimiter)
+    for j in suspects:
+        escaped[j] = guard_row(escaped[j], delimiter)
+    for j in firsts:
+        if j not in suspects:
+            escaped[j] = _guard_first(escaped[j], delimiter)
+    return escaped
 
 
 # -- Content-Disposition ------------------------------------------------------------
@@ -244,20 +566,41 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # controls, DEL, path separators, line and paragraph separators, lone
 # surrogates (from request data), bidirectional formatting.
 _NAME_UNSAFE = re.compile(rf"[\x00-\x1f\x7f-\x9f/\\\u2028\u2029\ud800-\udfff{_BIDI}]")
+#: Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties.txt): what
+#: renders as nothing where it is not supported, the format characters (Cf)
+#: among them (checked by category too), the Hangul fillers, the combining
+#: grapheme joiner, variation selectors and reserved ranges.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _FALLBACK_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\%/]')
 _SECOND_DOT = re.compile(r"(?<=\.)\.")
 
 
+def _invisible(text: str) -> bool:
+    """Whether ``text`` holds a format (Cf) or default-ignorable character."""
+    return _IGNORABLE.search(text) is not None or any(
+        unicodedata.category(char) == "Cf" for char in text
+    )
+
+
 def _exact_name(filename: str) -> str:
     """``filename`` with each character that normalises (NFKC) to something
-    unsafe replaced by ``_``, and so is each dot after a dot: ``..`` never
-    appears, whatever a client normalises (a two dot leader, fullwidth full
-    stops, a digit with a full stop before a dot)."""
+    unsafe or invisible replaced by ``_``, and so is each dot after a dot:
+    ``..`` never appears, whatever a client normalises (a two dot leader,
+    fullwidth full stops, a digit with a full stop before a dot)."""
     out = []
     dot = False  # whether the name so far ends with "." once normalised
     for char in filename:
-        norm = char if char.isascii() else unicodedata.normalize("NFKC", char)
-        if _NAME_UNSAFE.search(norm) or ".." in norm:
+        if char.isascii():
+            norm = char
+            unsafe = _NAME_UNSAFE.search(norm) is not None
+        else:
+            norm = unicodedata.normalize("NFKC", char)
+            unsafe = _NAME_UNSAFE.search(norm) is not None or _invisible(norm)
+        if unsafe or ".." in norm:
             out.append("_")
             dot = False
         elif dot and norm[:1] == ".":
@@ -265,7 +608,7 @@ def _exact_name(filename: str) -> str:
         else:
             out.append(char)
             if norm and unicodedata.category(norm[0])[0] not in "MC":
-                dot = norm[-1] == "."  # marks and invisible characters are skipped
+                dot = norm[-1] == "."  # marks are skipped
     return "".join(out)
 
 
@@ -276,9 +619,12 @@ def content_disposition(filename: str) -> str:
     Neither carries path information or invisible characters (RFC 6266
     §4.3): checked after Unicode normalisation (NFKD for the fallback, NFKC
     per character for the exact name), ``/``, ``\\``, C0 and C1 controls,
-    line separators and bidirectional formatting characters become ``_``,
-    and so does every dot that follows a dot. The fallback also replaces
-    what is not printable ASCII, ``"`` and ``%``; accents are dropped.
+    line separators, format characters (Unicode's Cf: bidirectional
+    controls, zero-width spaces and joiners, the BOM, the soft hyphen, tags)
+    and the other default-ignorable characters (Hangul fillers, variation
+    selectors, the combining grapheme joiner) become ``_``, and so does
+    every dot that follows a dot. The fallback also replaces what is not
+    printable ASCII, ``"`` and ``%``; accents are dropped.
     """
     plain = "".join(
         c
@@ -490,6 +836,18 @@ def _unpack(rv: tuple[t.Any, ...]) -> tuple[t.Any, t.Any, Headers | None]:
     return body, status, headers
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8, each lone surrogate (which ``request.get_json()``
+    accepts, escaped, and UTF-8 cannot carry) as U+FFFD."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text).encode()
+
+
 #: What a CSV body that failed part-way ends with: a quoted field that is
 #: never closed, which RFC 4180 parsers reject (pandas: "EOF inside string",
 #: ``csv.reader(strict=True)``: "unexpected end of data"); a lenient reader
@@ -630,14 +988,17 @@ class CsvStep(Step):
         buffer = io.StringIO()
         writer = csv.writer(buffer, self.dialect)
         escape = self.escape
+        delimiter = writer.dialect.delimiter
 
         def write(batch: list[t.Any]) -> bytes:
             cells = convert.batch(batch)
-            writer.writerows(escape_rows(cells) if escape else decode_rows(cells))
+            writer.writerows(
+                escape_rows(cells, delimiter) if escape else decode_rows(cells)
+            )
             text = buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            return text.encode()
+            return _utf8(text)
 
         has_header = export.header and labels is not None
         head = b"\xef\xbb\xbf" if self.bom else b""
@@ -671,7 +1032,7 @@ class CsvStep(Step):
             items = (
                 [dict(zip(keys, c)) for c in cells] if keys else list(map(list, cells))
             )
-            return ("," + dumps(items).strip()[1:-1]).encode()
+            return _utf8("," + dumps(items).strip()[1:-1])
 
         head = b"[" + (write([first])[1:] if first is not _END else b"")
         response = current_app.response_class(
@@ -896,7 +1257,10 @@ def csv_export(
     :param escape_formulas: Put ``'`` wherever a string cell, or a part of
         it a spreadsheet could read as a cell, starts a formula (OWASP CSV
         injection; see ``flask_respkit.export.escape_text``); numbers, and
-        strings that are number literals, are never changed. Defaults to
+        strings that are number literals, are not changed, unless a reader
+        splitting the line on another separator (``;``, TAB) would see them
+        run on into a formula (``-1,5+cmd|...``; see
+        ``flask_respkit.export.guard_row``). Defaults to
         ``RESPKIT_CSV_ESCAPE_FORMULAS`` (``True``).
     :param negotiate: Send CSV only when the client's ``Accept`` prefers
         ``text/csv`` or the query has ``?format=csv``, else the rows as a JSON

@@ -29,16 +29,27 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from .describe import Description
 
 _DIGITS = re.compile(r"[0-9]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: The largest offset a database takes (a signed 64-bit integer).
 _MAX_OFFSET = 2**63 - 1
 #: A cursor key: a column or attribute name, ``-`` in front for descending.
 _KEY = re.compile(r"-?[A-Za-z_][A-Za-z0-9_]*")
 #: The query parameter of a cursor.
 CURSOR_PARAM = "cursor"
-#: Cursor tokens longer than this are refused unread.
-MAX_CURSOR_LENGTH = 2048
-#: The itsdangerous salt of cursor tokens (the keys are appended, so a cursor
-#: of one ordering is refused by another).
+#: Cursor tokens longer than this are refused unread (a 400). Every token the
+#: kit sends fits: key values of up to :data:`MAX_CURSOR_TEXT` characters in
+#: all make a token of at most this length, whatever the characters, and a
+#: request line this long is already past what most servers take (the
+#: Werkzeug development server's limit is 65,536 bytes, gunicorn's 4,094 by
+#: default).
+MAX_CURSOR_LENGTH = 65536
+#: Key values whose text adds up to this many characters always make a
+#: cursor of at most :data:`MAX_CURSOR_LENGTH` (no database indexes a key
+#: that long: PostgreSQL's B-tree entries stop at 2,704 bytes).
+MAX_CURSOR_TEXT = 8000
+#: The itsdangerous salt of cursor tokens. The list (the endpoint) and the
+#: keys are appended (``flask-respkit.cursor:<endpoint>:<keys>``), so a
+#: cursor of one list or ordering is refused by another.
 CURSOR_SALT = "flask-respkit.cursor"
 
 #: Key value types a cursor carries, each with its tag and its text form.
@@ -59,6 +70,7 @@ _DECODERS: dict[str, t.Callable[[str], t.Any]] = {
     "f": float,
     "d": decimal.Decimal,
     "s": str,
+    "S": lambda text: bytes.fromhex(text).decode("utf-8", "surrogatepass"),
     "u": uuid.UUID,
     "T": datetime.datetime.fromisoformat,
     "D": datetime.date.fromisoformat,
@@ -214,6 +226,11 @@ def _read(name: str, default: int, most: int | None = None) -> int:
 def _encode(key: str, value: t.Any) -> list[str]:
     if value is None:
         return ["n", ""]
+    if isinstance(value, str) and _SURROGATE.search(value):
+        # The token's JSON is UTF-8, which cannot carry lone surrogates, and
+        # JSON would read a high one followed by a low one back as one
+        # character: their UTF-8 bytes (surrogates kept) in hex instead.
+        return ["S", value.encode("utf-8", "surrogatepass").hex()]
     for cls, tag, text in _ENCODERS:
         if isinstance(value, cls):
             return [tag, text(value)]
@@ -234,38 +251,51 @@ def _decode(item: object) -> t.Any:
 
 
 class Cursors:
-    """Cursor tokens of one ordering in one app: URL-safe, opaque to clients
-    and signed with the app's ``SECRET_KEY`` (itsdangerous), so a client can
-    neither alter nor forge one (signed, not encrypted: the key values can be
-    decoded from it); a cursor of another app, or of another ordering, is
-    refused.
+    """Cursor tokens of one ordering of one list in one app: URL-safe, opaque
+    to clients and signed with the app's ``SECRET_KEY`` (itsdangerous), so a
+    client can neither alter nor forge one (signed, not encrypted: the key
+    values can be decoded from it); a cursor of another app, list or
+    ordering is refused.
 
     :param secret_key: The app's ``SECRET_KEY``, or a list of keys, the
         newest last (older ones still verify).
     :param order: ``(key, descending)`` pairs.
+    :param endpoint: The list the cursors belong to: the endpoint of its view.
     """
 
     def __init__(
         self,
         secret_key: str | bytes | list[str],
         order: tuple[tuple[str, bool], ...],
+        endpoint: str = "",
     ) -> None:
         self.order = order
+        self.endpoint = endpoint
         spec = ",".join(("-" if desc else "") + key for key, desc in order)
-        self.serializer = URLSafeSerializer(secret_key, salt=f"{CURSOR_SALT}:{spec}")
+        # The keys go last: they hold no ":", so the salt reads one way only.
+        self.serializer = URLSafeSerializer(
+            secret_key, salt=f"{CURSOR_SALT}:{endpoint}:{spec}"
+        )
 
     def dumps(self, values: tuple[t.Any, ...]) -> str:
-        """The token for the key ``values``.
+        """The token for the key ``values``: at most
+        :data:`MAX_CURSOR_LENGTH` characters when their text adds up to
+        :data:`MAX_CURSOR_TEXT` characters or fewer, and always taken back
+        by :meth:`loads`.
 
         :raise TypeError: A value has a type a cursor cannot carry.
+        :raise ValueError: The token would be longer than
+            :data:`MAX_CURSOR_LENGTH` (key values of tens of thousands of
+            characters).
         """
         keys = [key for key, _ in self.order]
         token = self.serializer.dumps([_encode(k, v) for k, v in zip(keys, values)])
         if len(token) > MAX_CURSOR_LENGTH:
             raise ValueError(
-                f"paginate(cursor=...): the key values {values!r} make a cursor of"
-                f" {len(token)} characters, over {MAX_CURSOR_LENGTH}; page by"
-                " shorter keys"
+                f"paginate(cursor=...): the key values of the last row make a"
+                f" cursor of {len(token)} characters, over {MAX_CURSOR_LENGTH}"
+                f" (values of up to {MAX_CURSOR_TEXT} characters in all always"
+                f" fit); page by shorter keys. The values begin {values!r:.200}"
             )
         return token
 
@@ -273,7 +303,7 @@ class Cursors:
         """The key values of ``token``, each of the type it was made of.
 
         :raise BadRequest: The token is too long, tampered with, made by
-            another app or for another ordering, or garbled.
+            another app, for another list or ordering, or garbled.
         """
         try:
             if len(token) > MAX_CURSOR_LENGTH:
@@ -413,17 +443,29 @@ class _CursorStep(_PaginateStep):
         per_page: int,
         max_per_page: int,
         per_page_param: str | None,
-        cursors: Cursors,
+        secret_key: str | bytes | list[str],
+        order: tuple[tuple[str, bool], ...],
     ) -> None:
         super().__init__(per_page, max_per_page, per_page_param)
-        self.cursors = cursors
-        self.order = cursors.order
+        self.secret_key = secret_key
+        self.order = order
         self.keys = tuple(key for key, _ in self.order)
+        #: The cursors of each endpoint the view serves, made on first use.
+        self.by_endpoint: dict[str, Cursors] = {}
+
+    def cursors(self) -> Cursors:
+        """The cursors of the list this request reads: its endpoint's."""
+        endpoint = request.endpoint or ""
+        found = self.by_endpoint.get(endpoint)
+        if found is None:
+            found = Cursors(self.secret_key, self.order, endpoint)
+            self.by_endpoint[endpoint] = found
+        return found
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
         per_page = self.read_per_page()
         tokens = _args_list(CURSOR_PARAM)
-        after = self.cursors.loads(tokens[0]) if tokens and tokens[0] else None
+        after = self.cursors().loads(tokens[0]) if tokens and tokens[0] else None
         kwargs["pagination"] = Pagination(
             None, per_page, after=after, order=self.order, count=False
         )
@@ -458,7 +500,7 @@ class _CursorStep(_PaginateStep):
         url = self.url_maker(CURSOR_PARAM, p.per_page)
         links = [Link._make(url(None), "first")]
         if has_next:
-            token = self.cursors.dumps(t.cast("tuple[t.Any, ...]", p.next_after))
+            token = self.cursors().dumps(t.cast("tuple[t.Any, ...]", p.next_after))
             links.append(Link._make(url(token), "next"))
         append_links(response, links)
         return response
@@ -523,8 +565,13 @@ class _Paginate(ResponseDecorator):
         # Flask 3.1's SECRET_KEY_FALLBACKS: cursors signed before a key
         # rotation stay valid (itsdangerous takes the newest key last).
         keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or ()), secret]
-        cursors = Cursors(keys if len(keys) > 1 else secret, self.order)
-        return _CursorStep(per_page, max_per_page, self.per_page_param, cursors)
+        return _CursorStep(
+            per_page,
+            max_per_page,
+            self.per_page_param,
+            keys if len(keys) > 1 else secret,
+            self.order,
+        )
 
     def identity(self) -> t.Hashable:
         return (
@@ -713,7 +760,9 @@ def paginate(
     :param cursor: Cursor mode: the sort key, a column or attribute name or a
         tuple of them, ``-`` in front for descending (``("-created_at",
         "id")``). The keys together must be unique and never ``NULL``. Needs
-        the app's ``SECRET_KEY``, which signs the cursors.
+        the app's ``SECRET_KEY``, which signs the cursors. A cursor belongs
+        to its list, the endpoint of the request that made it: any other
+        endpoint refuses it, whatever its keys.
     :raise ValueError: An option is bad, or ``per_page`` exceeds
         ``max_per_page`` (once the app's config is merged in, the first time
         the view runs in that app).

