@@ -349,12 +349,12 @@ class _GuardStep(_ChallengeStep):
 
     def before(self, kwargs: dict[str, t.Any]) -> Response | None:
         req = request._get_current_object()  # type: ignore[attr-defined]
-        if is_preflight(req):
+        if req.method == "OPTIONS" and is_preflight(req):
             # No cors on the view (it would have answered): never challenge a
             # preflight, never run the view for it.
             return default_options_response(current_app._get_current_object())  # type: ignore[attr-defined]
         ok = self.verify(read_authorization(req))
-        if inspect.isawaitable(ok):
+        if ok.__class__ is not bool and inspect.isawaitable(ok):
             getattr(ok, "close", lambda: None)()
             raise TypeError(
                 "auth_challenge(verify=) returned an awaitable; make it an"
