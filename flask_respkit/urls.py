@@ -96,24 +96,25 @@ _DEFAULT_PORT = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}
 
 def _server_name() -> str | None:
     """The host ``url_for`` writes in this request when it is not the
-    request's own: ``SERVER_NAME``, or with a URL map that matches hosts the
-    host of the rule the request matched; ``None`` for the request's host."""
-    app = current_app
+    request's own: from ``SERVER_NAME`` (with a URL map that matches hosts,
+    the host of the rule the request matched); ``None`` for the request's."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    server_name = app.config["SERVER_NAME"]
+    if not server_name:
+        return None
+    r = request._get_current_object()  # type: ignore[attr-defined]
     if app.url_map.host_matching:
-        # url_for writes the host of the rule it builds (Flask 3.0 also routes
-        # by SERVER_NAME rather than Host): ask it for this request's rule.
-        if request.endpoint is None:
+        # url_for writes the host of the rule it builds (Flask 3.0 routes by
+        # SERVER_NAME there, 3.1 by Host): ask it for this request's rule.
+        if r.endpoint is None:
             return None
         try:
-            url = url_for(request.endpoint, _external=True, **(request.view_args or {}))
+            url = url_for(r.endpoint, _external=True, **(r.view_args or {}))
         except BuildError:  # pragma: no cover - the rule that matched builds
             return None
         return urlsplit(url).netloc or None
-    server_name = app.config.get("SERVER_NAME")
-    if not server_name:
-        return None
     name = str(server_name).lower()
-    default_port = _DEFAULT_PORT.get(request.scheme)
+    default_port = _DEFAULT_PORT.get(r.scheme)
     if default_port and name.endswith(default_port):
         name = name[: -len(default_port)]
     if not app.subdomain_matching:
@@ -121,7 +122,7 @@ def _server_name() -> str | None:
     else:
         # The subdomain the request was routed by, as Werkzeug works it out.
         require_host()
-        asked = request.host.lower().split(".")
+        asked = r.host.lower().split(".")
         labels = name.split(".")
         if asked[-len(labels) :] != labels:
             return None  # a host the app was not named for: 404 by routing
@@ -137,11 +138,14 @@ def origin() -> str:
     :raise BadRequest: The host comes from the request and cannot be written
         in a URL.
     """
+    r = request._get_current_object()  # type: ignore[attr-defined]
     host = _server_name()
     if host is None:
-        require_host()
-        host = request.host.lower()
-    return f"{request.scheme}://{host}"
+        host = r.host
+        if _HOST.fullmatch(host) is None:  # require_host(), inlined
+            raise BadRequest("The Host header is not a valid host name.")
+        host = host.lower()
+    return f"{r.scheme}://{host}"
 
 
 def base_url() -> str:
