@@ -10,40 +10,51 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import socket
+import subprocess
+import sys
+import time
 import typing as t
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from reliability._servers import waitress_server
 
-from flask_respkit import RespKit
-
-from ._live import serve
+from ._live import free_port, serve
+from .resources_app import ADMIN, PUBLIC, make_app
 
 pytestmark = pytest.mark.live
 
-ADMIN = "http://admin.example"
-PUBLIC = "http://public.example"
 ACAO = "Access-Control-Allow-Origin"
+WAITRESS = (sys.executable, "-m", "waitress", "--host=127.0.0.1")
 
 
-def make_app() -> Flask:
-    app = Flask(__name__)
-    app.config["RESPKIT_CORS_RESOURCES"] = {
-        r"/api/admin/.*": {"origins": [ADMIN], "allow_credentials": True},
-        r"/api/.*": {"origins": [PUBLIC], "allow_credentials": True},
-    }
-    RespKit(app)
-
-    @app.get("/health")
-    def health() -> str:
-        return "ok"
-
-    @app.get("/api/admin/secret")
-    def secret() -> dict[str, str]:
-        return {"secret": "admin only"}
-
-    return app
+@contextlib.contextmanager
+def waitress_server(app: Flask) -> t.Iterator[str]:
+    """This module's app under waitress, in a process of its own (no server
+    thread to tear down inside the test process)."""
+    del app  # waitress builds its own from make_app
+    port = free_port()
+    process = subprocess.Popen(
+        [*WAITRESS, f"--port={port}", "--call", "resources_app:make_app"],
+        cwd=Path(__file__).parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("waitress did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @contextlib.contextmanager
