@@ -1053,8 +1053,10 @@ def cors(
         ``"*"`` to allow any (the requested names are echoed, so
         ``Authorization`` works). The CORS-safelisted names are always allowed.
     :param expose_headers: Response headers browser JavaScript may read; the
-        kit's own (``Link``, ``X-Total-Count``, ``WWW-Authenticate``,
-        ``Content-Disposition``, ``Location``) are always listed after them.
+        headers every decorator family declares (``Link``, ``X-Total-Count``,
+        ``WWW-Authenticate``, ``Content-Disposition``, ``Location``, ``ETag``,
+        ``Deprecation``, ``Sunset``, and your own families') are always listed
+        after them.
     :param allow_credentials: Send ``Access-Control-Allow-Credentials: true``;
         not allowed with ``origins="*"``, nor with a pattern over a public
         suffix (``https://*.github.io``) or over plain ``http`` but for

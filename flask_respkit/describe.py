@@ -101,6 +101,8 @@ class Description:
         #: The status of the success response, when a decorator sets one
         #: (``"201"``, ``"204"``); else the operation's own 2xx, or 200.
         self.status: str | None = None
+        #: What the success response of :attr:`status` means.
+        self.status_description: str | None = None
         #: Headers of the success response, by name.
         self.headers: dict[str, JSON] = {}
         #: Media types of the success body: media type to ``{"schema": ...}``.
@@ -147,9 +149,11 @@ class Description:
                 }
             )
 
-    def success(self, status: str) -> None:
-        """The success response has this status (``"201"``)."""
+    def success(self, status: str, description: str | None = None) -> None:
+        """The success response has this status (``"201"``), described so
+        (else by its status phrase)."""
         self.status = status
+        self.status_description = description
 
     def header(self, name: str, description: JSON) -> None:
         """A header of the success response (see :func:`header`)."""

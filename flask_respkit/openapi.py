@@ -19,6 +19,7 @@ import re
 import typing as t
 import weakref
 from collections.abc import Mapping
+from http import HTTPStatus
 
 from apispec import APISpec, BasePlugin
 from apispec.exceptions import APISpecError
@@ -54,12 +55,13 @@ _EXCLUSIVE = {
 Operation = dict[str, t.Any]
 
 
-def _success_description(code: str) -> str:
-    return {
-        "200": "OK",
-        "201": "Created: `Location` is the new resource's URL.",
-        "204": "No Content: the request succeeded; there is no body.",
-    }.get(code, "Success")
+def _success_description(code: str, doc: Description) -> str:
+    if code == doc.status and doc.status_description:
+        return doc.status_description
+    try:
+        return HTTPStatus(int(code)).phrase
+    except ValueError:
+        return "Success"
 
 
 def _code_list(names: Iterable[str], last: str = ", ") -> str:
@@ -132,7 +134,7 @@ def operation(doc: Description, documented: Iterable[str]) -> Operation:
     headers = _success_headers(doc)
     responses: dict[str, dict[str, t.Any]] = {}
     for code in success:
-        response: dict[str, t.Any] = {"description": _success_description(code)}
+        response: dict[str, t.Any] = {"description": _success_description(code, doc)}
         if headers:
             response["headers"] = copy.deepcopy(headers)
         if doc.content and code != "204":

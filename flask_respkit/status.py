@@ -49,7 +49,7 @@ class _NoContent(ResponseDecorator, Step):
         return ()
 
     def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
-        doc.success("204")
+        doc.success("204", "No Content: the request succeeded; there is no body.")
 
     def __repr__(self) -> str:
         return "no_content"
@@ -107,7 +107,7 @@ class _Created(ResponseDecorator, Step):
         return self.location
 
     def describe(self, doc: Description, settings: Mapping[str, t.Any]) -> None:
-        doc.success("201")
+        doc.success("201", "Created: `Location` is the new resource's URL.")
         doc.header(
             "Location",
             {
