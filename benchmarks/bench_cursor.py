@@ -282,10 +282,10 @@ def fetch_rows(after: tuple[int, int] | None, limit: int) -> tuple[list[t.Any], 
 def build() -> Flask:
     app = Flask(__name__)
     app.config["SECRET_KEY"] = SECRET
-    # What the kit signs cursors of this list (the endpoint "paginated") and
-    # ordering with, so that both views send byte-identical links.
+    # What the kit signs cursors of this list (the app and the endpoint
+    # "paginated") and ordering with, so both views send byte-identical links.
     serializer = URLSafeSerializer(
-        SECRET, salt="flask-respkit.cursor:paginated:created,id"
+        SECRET, salt=f"flask-respkit.cursor:{app.import_name}/paginated:created,id"
     )
 
     @app.get("/bare")

@@ -47,9 +47,10 @@ MAX_CURSOR_LENGTH = 65536
 #: cursor of at most :data:`MAX_CURSOR_LENGTH` (no database indexes a key
 #: that long: PostgreSQL's B-tree entries stop at 2,704 bytes).
 MAX_CURSOR_TEXT = 8000
-#: The itsdangerous salt of cursor tokens. The list (the endpoint) and the
-#: keys are appended (``flask-respkit.cursor:<endpoint>:<keys>``), so a
-#: cursor of one list or ordering is refused by another.
+#: The itsdangerous salt of cursor tokens. The list (the app's import name and
+#: the endpoint) and the keys are appended
+#: (``flask-respkit.cursor:<app>/<endpoint>:<keys>``), so a cursor of one list
+#: or ordering is refused by another, also by another app sharing the key.
 CURSOR_SALT = "flask-respkit.cursor"
 
 #: Key value types a cursor carries, each with its tag and its text form.
@@ -260,7 +261,8 @@ class Cursors:
     :param secret_key: The app's ``SECRET_KEY``, or a list of keys, the
         newest last (older ones still verify).
     :param order: ``(key, descending)`` pairs.
-    :param endpoint: The list the cursors belong to: the endpoint of its view.
+    :param endpoint: The list the cursors belong to: the app's import name
+        and the endpoint of its view (``"shop/api.items"``).
     """
 
     def __init__(
@@ -445,8 +447,11 @@ class _CursorStep(_PaginateStep):
         per_page_param: str | None,
         secret_key: str | bytes | list[str],
         order: tuple[tuple[str, bool], ...],
+        app_name: str = "",
     ) -> None:
         super().__init__(per_page, max_per_page, per_page_param)
+        #: The app's import name: with the endpoint, the list a cursor is of.
+        self.app_name = app_name
         self.secret_key = secret_key
         self.order = order
         self.keys = tuple(key for key, _ in self.order)
@@ -458,7 +463,7 @@ class _CursorStep(_PaginateStep):
         endpoint = request.endpoint or ""
         found = self.by_endpoint.get(endpoint)
         if found is None:
-            found = Cursors(self.secret_key, self.order, endpoint)
+            found = Cursors(self.secret_key, self.order, f"{self.app_name}/{endpoint}")
             self.by_endpoint[endpoint] = found
         return found
 
@@ -571,6 +576,7 @@ class _Paginate(ResponseDecorator):
             self.per_page_param,
             keys if len(keys) > 1 else secret,
             self.order,
+            app.import_name,
         )
 
     def identity(self) -> t.Hashable:

@@ -242,6 +242,30 @@ def _cursor_of(url: str) -> str:
     return parse_qs(urlsplit(url).query)["cursor"][0]
 
 
+def test_a_cursor_of_another_app_sharing_the_key_is_foreign() -> None:
+    # Two services, one SECRET_KEY, the same endpoint name and keys: a cursor
+    # of one is still a 400 in the other (API.md §5a).
+    def service(name: str) -> Flask:
+        app = Flask(name)
+        app.config["SECRET_KEY"] = SECRET
+        RespKit(app)
+
+        @app.get("/items")
+        @paginate(cursor="id", per_page=2)
+        def items(pagination: Pagination) -> list[dict[str, int]]:
+            after = pagination.after[0] if pagination.after else 0
+            return [{"id": i} for i in range(after + 1, after + 3)]
+
+        return app
+
+    orders, users = service("orders_service"), service("users_service")
+    token = _cursor_of(_first_next(orders.test_client(), "/items"))
+    assert orders.test_client().get("/items", query_string={"cursor": token}).json
+    refused = users.test_client().get("/items", query_string={"cursor": token})
+    assert refused.status_code == 400
+    assert "cursor" in refused.get_data(as_text=True)
+
+
 def test_tampered_garbled_and_foreign_cursors_are_a_400_naming_it() -> None:
     app = make_app(ROWS, "id")
     client = app.test_client()
@@ -251,9 +275,10 @@ def test_tampered_garbled_and_foreign_cursors_are_a_400_naming_it() -> None:
     foreign = _cursor_of(_first_next(other_app.test_client()))
     other_order = _cursor_of(_first_next(make_app(ROWS, "-id").test_client()))
     unsigned = URLSafeSerializer(SECRET, salt="not the kit's").dumps([["i", "3"]])
-    # The salt of the view's cursors (its endpoint, then its keys): signed
-    # with it, a well-formed cursor is taken, so only the shape is wrong below.
-    kit = URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:view:id")
+    # The salt of the view's cursors (its app and endpoint, then its keys):
+    # signed with it, a well-formed cursor is taken, so only the shape is
+    # wrong below.
+    kit = URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:{__name__}/view:id")
     taken = client.get("/rows", query_string={"cursor": kit.dumps([["i", "3"]])})
     assert taken.json[0] == {"id": 4, "group": 0, "name": "n4", "score": 5}
     old_salt = URLSafeSerializer(SECRET, salt=f"{CURSOR_SALT}:id").dumps([["i", "3"]])
