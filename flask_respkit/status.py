@@ -215,6 +215,10 @@ def headers(
 
 
 class _Vary(ResponseDecorator, Step):
+    # An error can vary on the request too (its language, its media type):
+    # caches must know it of every response of the view (API.md §11).
+    errors = True
+
     def __init__(self, names: tuple[str, ...]) -> None:
         self.names = names
 

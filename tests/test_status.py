@@ -287,3 +287,20 @@ def test_no_content_view_may_return_nothing(app: Flask, client: t.Any) -> None:
     r = client.delete("/items/3")
     assert (r.status_code, r.data, deleted) == (204, b"", [3])
     assert "Content-Type" not in r.headers
+
+
+def test_vary_reaches_error_responses_too(bare_app: Flask) -> None:
+    @bare_app.get("/v")
+    @vary("Accept-Language")
+    def view() -> str:
+        abort(404)
+
+    @bare_app.get("/ok")
+    @vary("Accept-Language")
+    def ok() -> str:
+        return "ok"
+
+    client = bare_app.test_client()
+    assert client.get("/v").status_code == 404
+    assert client.get("/v").headers["Vary"] == "Accept-Language"
+    assert client.get("/ok").headers["Vary"] == "Accept-Language"
