@@ -196,6 +196,68 @@ def _opaque(value: object) -> str:
     return value
 
 
+def _tags(environ: Mapping[str, t.Any], key: str, name: str) -> EntityTags | str | None:
+    """The parsed ``If-Match`` or ``If-None-Match`` (its ``environ`` key and its
+    name), or ``None`` when absent.
+
+    :raise BadRequest: It is malformed.
+    """
+    value = environ.get(key)
+    return None if value is None else parse_entity_tags(name, value)
+
+
+def _date(environ: Mapping[str, t.Any], key: str) -> int | None:
+    """The ``If-Modified-Since`` or ``If-Unmodified-Since`` date (its
+    ``environ`` key) in seconds, or ``None`` when absent or invalid."""
+    value = environ.get(key)
+    return None if value is None else _date_seconds(value)
+
+
+# The four steps of RFC 9110 §13.2.2, each run when its header is there (steps
+# 2 and 4: when the one before is not). Each gives the status the request is
+# answered when its precondition is false, or ``None`` to go on.
+
+
+def _if_match(
+    tags: EntityTags | str, exists: bool, opaque: str | None, weak: bool
+) -> int | None:
+    """Step 1, ``If-Match``: ``412`` unless a tag matches strongly."""
+    return None if _strong_match(tags, exists, opaque, weak) else 412
+
+
+def _if_unmodified_since(
+    environ: Mapping[str, t.Any], seconds: int | None
+) -> int | None:
+    """Step 2, ``If-Unmodified-Since`` (without ``If-Match``): ``412`` when
+    the resource changed after a valid date (a last modification known)."""
+    if seconds is None:
+        return None
+    since = _date(environ, "HTTP_IF_UNMODIFIED_SINCE")
+    return 412 if since is not None and seconds > since else None
+
+
+def _if_none_match(
+    tags: EntityTags | str, exists: bool, opaque: str | None, safe: bool
+) -> int | None:
+    """Step 3, ``If-None-Match``: when a tag matches weakly, ``304`` for GET
+    and HEAD, ``412`` for another method."""
+    if not _weak_match(tags, exists, opaque):
+        return None
+    return 304 if safe else 412
+
+
+def _if_modified_since(
+    environ: Mapping[str, t.Any], safe: bool, seconds: int | None
+) -> int | None:
+    """Step 4, ``If-Modified-Since`` (GET and HEAD, without ``If-None-Match``):
+    ``304`` when the resource has not changed since a valid date (a last
+    modification known)."""
+    if not safe or seconds is None:
+        return None
+    since = _date(environ, "HTTP_IF_MODIFIED_SINCE")
+    return 304 if since is not None and seconds <= since else None
+
+
 def evaluate(
     environ: Mapping[str, t.Any],
     safe: bool,
@@ -214,37 +276,19 @@ def evaluate(
     :param seconds: The last modification, or ``None``.
     :raise BadRequest: ``If-Match`` or ``If-None-Match`` is malformed.
     """
-    if_match = environ.get("HTTP_IF_MATCH")
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     # Both lists are parsed first: a malformed one is a 400 whatever the
     # other one says.
-    match = None if if_match is None else parse_entity_tags("If-Match", if_match)
-    none_match = (
-        None
-        if if_none_match is None
-        else parse_entity_tags("If-None-Match", if_none_match)
-    )
-    # 1. If-Match, strong comparison.
+    match = _tags(environ, "HTTP_IF_MATCH", "If-Match")
+    none_match = _tags(environ, "HTTP_IF_NONE_MATCH", "If-None-Match")
     if match is not None:
-        if not _strong_match(match, exists, opaque, weak):
-            return 412
-    # 2. Else If-Unmodified-Since (a valid date, a known last-modified).
-    elif seconds is not None:
-        value = environ.get("HTTP_IF_UNMODIFIED_SINCE")
-        since = None if value is None else _date_seconds(value)
-        if since is not None and seconds > since:
-            return 412
-    # 3. If-None-Match, weak comparison.
+        failed = _if_match(match, exists, opaque, weak)
+    else:
+        failed = _if_unmodified_since(environ, seconds)
+    if failed is not None:
+        return failed
     if none_match is not None:
-        if _weak_match(none_match, exists, opaque):
-            return 304 if safe else 412
-    # 4. Else, for GET and HEAD, If-Modified-Since.
-    elif safe and seconds is not None:
-        value = environ.get("HTTP_IF_MODIFIED_SINCE")
-        since = None if value is None else _date_seconds(value)
-        if since is not None and seconds <= since:
-            return 304
-    return None
+        return _if_none_match(none_match, exists, opaque, safe)
+    return _if_modified_since(environ, safe, seconds)
 
 
 #: What ``conditional`` computed for one request, before the view: the
@@ -311,54 +355,83 @@ class _Conditional(ResponseDecorator, Step):
         if method in _IGNORED:
             return None
         environ = req.environ
-        if_match = environ.get("HTTP_IF_MATCH")
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if_unmodified = environ.get("HTTP_IF_UNMODIFIED_SINCE")
-        by_date = False
-        if (
-            method in self.required
-            and if_match is None
-            and (if_none_match is None or if_none_match.strip(" \t") != STAR)
-        ):
-            # If-Unmodified-Since counts only when it can be evaluated: a
-            # valid date, and a last modification to compare it with.
-            if (
-                if_unmodified is None
-                or self.last_modified is None
-                or _date_seconds(if_unmodified) is None
-            ):
-                raise PreconditionRequired(self.required_text.format(method=method))
-            by_date = True
+        by_date = method in self.required and self.required_by_date(environ, method)
         safe = method in _SAFE
         if self.auto:
             return self.before_auto(environ, safe, kwargs, by_date, method)
         opaque, seconds = self.compute(kwargs)
         if by_date and seconds is None:
-            raise PreconditionRequired(self.required_text.format(method=method))
+            raise self.precondition_required(method)
         tag = None if opaque is None else self.tag_of(opaque)
         if safe:
             environ[self.key] = (tag, seconds)
-        if (
-            if_none_match is not None
-            and tag is not None
-            and if_match is None
-            and if_unmodified is None
-            and safe
-            and (if_none_match == tag or if_none_match == f"W/{tag}")
-        ):
-            # The common revalidation: the client sends back our own ETag.
-            return self.not_modified(tag)
-        if if_match is None and if_none_match is None and if_unmodified is None:
-            if_modified = environ.get("HTTP_IF_MODIFIED_SINCE")
-            if if_modified is None or not safe or seconds is None:
-                return None
-        exists = opaque is not None if self.etag is not None else seconds is not None
-        failed = evaluate(environ, safe, exists, opaque, self.weak, seconds)
+        failed = self.preconditions(environ, safe, opaque, tag, seconds)
         if failed == 304:
             return self.not_modified(tag)
         if failed == 412:
             raise PreconditionFailed(_FAILED)
         return None
+
+    def precondition_required(self, method: str) -> PreconditionRequired:
+        """The ``428`` of a request to ``method``."""
+        return PreconditionRequired(self.required_text.format(method=method))
+
+    def required_by_date(self, environ: Mapping[str, t.Any], method: str) -> bool:
+        """Whether ``If-Unmodified-Since`` is what meets the precondition a
+        method of ``require_precondition`` needs (RFC 6585 §3): the view's last
+        modification must then exist. ``If-Match`` or ``If-None-Match: *``
+        meets it otherwise; ``If-Unmodified-Since`` counts only when it can be
+        evaluated (a valid date, and a ``last_modified`` to compare it with).
+
+        :raise PreconditionRequired: Nothing meets it (``428``).
+        """
+        if environ.get("HTTP_IF_MATCH") is not None:
+            return False
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None and if_none_match.strip(" \t") == STAR:
+            return False
+        if_unmodified = environ.get("HTTP_IF_UNMODIFIED_SINCE")
+        if (
+            if_unmodified is None
+            or self.last_modified is None
+            or _date_seconds(if_unmodified) is None
+        ):
+            raise self.precondition_required(method)
+        return True
+
+    def preconditions(
+        self,
+        environ: Mapping[str, t.Any],
+        safe: bool,
+        opaque: str | None,
+        tag: str | None,
+        seconds: int | None,
+    ) -> int | None:
+        """:func:`evaluate` against the current validators, but for the two
+        cases most requests are, answered without it: nothing to evaluate, or
+        the client sending back, alone, the ``ETag`` it was given."""
+        if (
+            environ.get("HTTP_IF_MATCH") is None
+            and environ.get("HTTP_IF_UNMODIFIED_SINCE") is None
+        ):
+            if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+            if if_none_match is None:
+                # Step 4 alone: for GET and HEAD with a last modification.
+                if (
+                    not safe
+                    or seconds is None
+                    or environ.get("HTTP_IF_MODIFIED_SINCE") is None
+                ):
+                    return None
+            elif (
+                safe
+                and tag is not None
+                and (if_none_match == tag or if_none_match == f"W/{tag}")
+            ):
+                # Step 3 alone, the client sending back our own tag: no parsing.
+                return 304
+        exists = opaque is not None if self.etag is not None else seconds is not None
+        return evaluate(environ, safe, exists, opaque, self.weak, seconds)
 
     def before_auto(
         self,
@@ -372,22 +445,18 @@ class _Conditional(ResponseDecorator, Step):
         its body's hash; another method has no tag to compare with."""
         seconds = self.compute(kwargs)[1]
         if by_date and seconds is None:
-            raise PreconditionRequired(self.required_text.format(method=method))
-        if_match = environ.get("HTTP_IF_MATCH")
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        for name, value in (("If-Match", if_match), ("If-None-Match", if_none_match)):
-            if value is not None:
-                parse_entity_tags(name, value)  # a 400 before the view runs
+            raise self.precondition_required(method)
+        match = _tags(environ, "HTTP_IF_MATCH", "If-Match")  # a 400 before the view
+        none_match = _tags(environ, "HTTP_IF_NONE_MATCH", "If-None-Match")
         if safe:
             environ[self.key] = (None, seconds)
             return None
-        if if_match is not None or if_none_match is not None:
+        if match is not None or none_match is not None:
             raise PreconditionFailed(_FAILED_AUTO)
-        if_unmodified = environ.get("HTTP_IF_UNMODIFIED_SINCE")
-        since = None if if_unmodified is None else _date_seconds(if_unmodified)
-        if since is not None and (self.last_modified is None or seconds is None):
-            raise PreconditionFailed(_FAILED_AUTO)
-        if since is not None and seconds is not None and seconds > since:
+        if seconds is None:  # no last_modified, or none for this resource
+            if _date(environ, "HTTP_IF_UNMODIFIED_SINCE") is not None:
+                raise PreconditionFailed(_FAILED_AUTO)
+        elif _if_unmodified_since(environ, seconds) is not None:
             raise PreconditionFailed(_FAILED)
         return None
 
