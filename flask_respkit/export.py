@@ -495,19 +495,31 @@ def _escape_ragged(
     return [guard_row(row, delimiter) for row in escaped]
 
 
+def _joined_strings(column: Sequence[t.Any]) -> str | None:
+    """The cells of ``column`` joined with :data:`_JOIN`, after one, when
+    they are all strings (one C-level ``join``, no set of types), else
+    ``None``."""
+    if type(column[0]) is not str:
+        return None
+    try:
+        return _JOIN + _JOIN.join(column)
+    except TypeError:  # another cell than a string
+        return None
+
+
 def _escape_column(
-    column: Sequence[t.Any], text: bool
+    column: Sequence[t.Any], joined: str | None
 ) -> tuple[Sequence[t.Any] | None, bool]:
     """``column`` escaped, or ``None`` when no cell of it may start a
     formula; and whether a cell of it may hold a sign (``+`` and ``-`` are
     triggers, and the escape only adds quotes).
 
-    :param text: The column holds only strings and ``None``: one search of
-        the joined column settles most such columns.
+    :param joined: The column's strings joined with :data:`_JOIN`, after
+        one, when it holds only strings and ``None``: one search settles
+        most such columns.
     """
-    if not text:
+    if joined is None:
         return tuple(map(_escape_cell, column)), True
-    joined = _JOIN + _JOIN.join(filter(None, column))
     if not _may_need_quotes(joined):
         return None, False
     return tuple(map(escape_text, column)), "-" in joined or "+" in joined
@@ -595,13 +607,18 @@ def escape_rows(
     suspects = None if delimiter is None else _Suspects(columns, delimiter)
     changed = False
     for i, column in enumerate(columns):
-        types = set(map(type, column))
-        if all(map(_safe_type, types)):
-            if suspects is not None:
-                suspects.safe_column(i, types)
-            continue
-        text = types <= _TEXT
-        escaped, signed = _escape_column(column, text)
+        joined = _joined_strings(column)  # names, notes, dates as text
+        text = joined is not None
+        if not text:
+            types = set(map(type, column))
+            if all(map(_safe_type, types)):
+                if suspects is not None:
+                    suspects.safe_column(i, types)
+                continue
+            if types <= _TEXT:  # strings and None
+                text = True
+                joined = _JOIN + _JOIN.join(filter(None, column))
+        escaped, signed = _escape_column(column, joined)
         if escaped is None:
             continue  # no trigger: no sign where a cell starts either
         columns[i] = escaped
