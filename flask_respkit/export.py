@@ -15,6 +15,7 @@ import math
 import numbers
 import operator
 import re
+import sys
 import typing as t
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -124,6 +125,8 @@ _CELL_END = {
 }
 _BINARY = (bytes, bytearray, memoryview)
 _TEXT = frozenset({str, type(None)})
+#: ``python -b``: ``str()`` of a ``bytes`` cell warns (``-bb``: raises).
+_BYTES_WARNING = bool(sys.flags.bytes_warning)
 
 
 def _neutralise(match: re.Match[str]) -> str:
@@ -188,6 +191,49 @@ def decode_rows(rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
     if any(map(_binary_type, set(map(type, chain.from_iterable(rows))))):
         return [tuple(map(_decoded, row)) for row in rows]
     return rows
+
+
+def _may_show_binary(text: str) -> bool:
+    """Whether ``text`` may hold what :mod:`csv` writes for a ``bytes``-like
+    cell it is given as it is: ``str()``, that is ``b'...'``,
+    ``bytearray(b'...')`` or ``b"...'..."`` (the form for bytes with a
+    ``'``), or ``<memory at 0x...>``. That holds unless a subclass of
+    ``bytes`` or ``bytearray`` has its own ``__str__`` or Python runs with
+    ``-b`` (``str()`` of bytes warns), which :func:`_written_decoded` checks.
+    Single letters first: their search is many times faster."""
+    if "'" in text and ("b'" in text or 'b"' in text):
+        return True
+    return "<" in text and "<memory at " in text
+
+
+def _written_rows(
+    writer: t.Any, buffer: io.StringIO, rows: Iterable[Sequence[t.Any]]
+) -> str:
+    """``rows`` as ``writer`` writes them into ``buffer``, which is left empty."""
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _written_decoded(
+    writer: t.Any, buffer: io.StringIO, rows: list[Sequence[t.Any]]
+) -> str:
+    """``rows`` written as :func:`decode_rows` makes them, and as fast as
+    ``rows`` themselves in the usual case: the text written is searched for
+    the marks of a ``bytes``-like cell (a few C-level scans of the text
+    instead of one Python step per cell), and only where one is found
+    (``"Jacob's"`` has one too) are the cells' types looked at, and the rows
+    written again, decoded, if one is ``bytes``-like."""
+    if bytes.__subclasses__() or bytearray.__subclasses__() or _BYTES_WARNING:
+        return _written_rows(writer, buffer, decode_rows(rows))
+    text = _written_rows(writer, buffer, rows)
+    if _may_show_binary(text):
+        decoded = decode_rows(rows)
+        if decoded is not rows:
+            return _written_rows(writer, buffer, decoded)
+    return text
 
 
 @functools.lru_cache(maxsize=256)
@@ -406,6 +452,7 @@ def guard_row(row: Sequence[t.Any], delimiter: str) -> Sequence[t.Any]:
 #: Safe types whose text never starts with a sign.
 _UNSIGNED = (datetime.date, datetime.time, type(None))
 _INTS = {int}
+_FLOATS = {int, float}
 
 
 def _signed_rows(column: Sequence[t.Any], types: set[type]) -> list[int]:
@@ -417,21 +464,27 @@ def _signed_rows(column: Sequence[t.Any], types: set[type]) -> list[int]:
     kinds = {kind for kind in types if not issubclass(kind, _UNSIGNED)}
     if not kinds:
         return []
-    if kinds <= {int, float}:
-        values = column if kinds == types else [c for c in column if type(c) in kinds]
-        low = min(values, default=0)
-        if low > 0 or (low == 0 and float not in kinds):  # -0.0: read on
-            return []
-        return [
-            j
-            for j, cell in enumerate(column)
-            if type(cell) in kinds
-            and (cell < 0 or (cell == 0 and math.copysign(1.0, cell) < 0))
-        ]
+    if kinds <= _FLOATS:
+        return _negative_rows(column, kinds, kinds == types)
     return [
         j
         for j, cell in enumerate(column)
         if type(cell) in kinds and _SIGNED_HEAD.match(_written(cell))
+    ]
+
+
+def _negative_rows(column: Sequence[t.Any], kinds: set[type], only: bool) -> list[int]:
+    """The rows of ``column`` holding a negative ``int`` or ``float`` of
+    ``kinds`` (``-0.0`` too); ``only``: the column holds nothing else."""
+    values = column if only else [c for c in column if type(c) in kinds]
+    low = min(values, default=0)
+    if low > 0 or (low == 0 and float not in kinds):  # -0.0: read on
+        return []
+    return [
+        j
+        for j, cell in enumerate(column)
+        if type(cell) in kinds
+        and (cell < 0 or (cell == 0 and math.copysign(1.0, cell) < 0))
     ]
 
 
@@ -478,6 +531,105 @@ def _ends_open(cell: t.Any) -> bool:
     return not text or _OPEN_END.match(text, len(text) - 1) is not None
 
 
+def _escape_ragged(
+    rows: list[Sequence[t.Any]], delimiter: str | None
+) -> list[Sequence[t.Any]]:
+    """:func:`escape_rows` for rows of different lengths: cell by cell."""
+    escaped = [list(map(_escape_cell, row)) for row in rows]
+    if delimiter is None:
+        return t.cast("list[Sequence[t.Any]]", escaped)
+    return [guard_row(row, delimiter) for row in escaped]
+
+
+def _joined_strings(column: Sequence[t.Any]) -> str | None:
+    """The cells of ``column`` joined with :data:`_JOIN`, after one, when
+    they are all strings (one C-level ``join``, no set of types), else
+    ``None``."""
+    if type(column[0]) is not str:
+        return None
+    try:
+        return _JOIN + _JOIN.join(column)
+    except TypeError:  # another cell than a string
+        return None
+
+
+def _escape_column(
+    column: Sequence[t.Any], joined: str | None
+) -> tuple[Sequence[t.Any] | None, bool]:
+    """``column`` escaped, or ``None`` when no cell of it may start a
+    formula; and whether a cell of it may hold a sign (``+`` and ``-`` are
+    triggers, and the escape only adds quotes).
+
+    :param joined: The column's strings joined with :data:`_JOIN`, after
+        one, when it holds only strings and ``None``: one search settles
+        most such columns.
+    """
+    if joined is None:
+        return tuple(map(_escape_cell, column)), True
+    if not _may_need_quotes(joined):
+        return None, False
+    return tuple(map(escape_text, column)), "-" in joined or "+" in joined
+
+
+class _Suspects:
+    """The rows of a batch that :func:`guard_row` must read as a line, for
+    ``delimiter``, found column by column.
+
+    A field starts a cell for a reader on another separator when it starts
+    the line, or (with a blank delimiter, TAB) after a field that ends open
+    (:func:`_ends_open`): only there may a signed number run on.
+    """
+
+    def __init__(self, columns: list[Sequence[t.Any]], delimiter: str) -> None:
+        self.columns = columns
+        self.delimiter = delimiter
+        self.blank = _BLANK_CHAR.fullmatch(delimiter) is not None
+        self.rows: set[int] = set()
+        #: Rows whose first field is their only suspect.
+        self.firsts: list[int] = []
+
+    def _after_open(self, i: int) -> bool:
+        """Whether a field of column ``i`` > 0 may start such a cell."""
+        return self.blank and _may_end_open(self.columns[i - 1])
+
+    def safe_column(self, i: int, types: set[type]) -> None:
+        """Column ``i`` holds numbers, dates and ``None`` only."""
+        if i == 0:
+            self.firsts = _signed_rows(self.columns[0], types)
+        elif self._after_open(i):
+            before = self.columns[i - 1]
+            found = _signed_rows(self.columns[i], types)
+            self.rows.update(j for j in found if _ends_open(before[j]))
+
+    def text_column(self, i: int, text: bool) -> None:
+        """Column ``i``, escaped, holds other cells (only strings and
+        ``None`` if ``text``)."""
+        column = self.columns[i]
+        may_open = i > 0 and self._after_open(i)
+        found = _signed_text_rows(column, i == 0 or may_open, text)
+        if i and found:
+            before = self.columns[i - 1]
+            found = [
+                j
+                for j in found
+                if (may_open and _ends_open(before[j]))
+                or _SIGNED_INSIDE.search(_written(column[j]))
+            ]
+        self.rows.update(found)
+
+    def guard(self, rows: list[Sequence[t.Any]]) -> list[Sequence[t.Any]]:
+        """``rows`` with the suspects guarded (:func:`guard_row`)."""
+        if not (self.rows or self.firsts):
+            return rows
+        rows = list(rows)
+        for j in self.rows:
+            rows[j] = guard_row(rows[j], self.delimiter)
+        for j in self.firsts:
+            if j not in self.rows:
+                rows[j] = _guard_first(rows[j], self.delimiter)
+        return rows
+
+
 def escape_rows(
     rows: list[Sequence[t.Any]], delimiter: str | None = None
 ) -> list[Sequence[t.Any]]:
@@ -496,65 +648,31 @@ def escape_rows(
     as a line.
     """
     if len(set(map(len, rows))) > 1:
-        ragged = [list(map(_escape_cell, row)) for row in rows]
-        if delimiter is None:
-            return t.cast("list[Sequence[t.Any]]", ragged)
-        return [guard_row(row, delimiter) for row in ragged]
-    columns = list(zip(*rows))
+        return _escape_ragged(rows, delimiter)
+    columns: list[Sequence[t.Any]] = list(zip(*rows))
+    suspects = None if delimiter is None else _Suspects(columns, delimiter)
     changed = False
-    blank_delimiter = (
-        delimiter is not None and _BLANK_CHAR.fullmatch(delimiter) is not None
-    )
-    suspects: set[int] = set()  # rows to read as a line
-    firsts: list[int] = []  # rows whose first field is their only suspect
     for i, column in enumerate(columns):
-        # A field starts a cell for a reader on another separator when it
-        # starts the line, or (with a blank delimiter) after a field that
-        # ends open: only then may a signed number there run on.
-        types = set(map(type, column))
-        if all(map(_safe_type, types)):
-            if delimiter is None or not (
-                i == 0 or (blank_delimiter and _may_end_open(columns[i - 1]))
-            ):
+        joined = _joined_strings(column)  # names, notes, dates as text
+        text = joined is not None
+        if not text:
+            types = set(map(type, column))
+            if all(map(_safe_type, types)):
+                if suspects is not None:
+                    suspects.safe_column(i, types)
                 continue
-            found = _signed_rows(column, types)
-            if i == 0:
-                firsts = found
-                continue
-            before = columns[i - 1]
-            suspects.update(j for j in found if _ends_open(before[j]))
-            continue
-        text = types <= _TEXT
-        if text:
-            joined = _JOIN + _JOIN.join(filter(None, column))
-            if not _may_need_quotes(joined):
-                continue  # no trigger: no sign where a cell starts either
-        columns[i] = column = tuple(map(escape_text if text else _escape_cell, column))
+            if types <= _TEXT:  # strings and None
+                text = True
+                joined = _JOIN + _JOIN.join(filter(None, column))
+        escaped, signed = _escape_column(column, joined)
+        if escaped is None:
+            continue  # no trigger: no sign where a cell starts either
+        columns[i] = escaped
         changed = True
-        if delimiter is None or (text and "-" not in joined and "+" not in joined):
-            continue  # (the escape only adds quotes: no sign now either)
-        may_open = i > 0 and blank_delimiter and _may_end_open(columns[i - 1])
-        found = _signed_text_rows(column, i == 0 or may_open, text)
-        if i and found:
-            before = columns[i - 1]
-            found = [
-                j
-                for j in found
-                if (may_open and _ends_open(before[j]))
-                or _SIGNED_INSIDE.search(_written(column[j]))
-            ]
-        suspects.update(found)
-    escaped: list[Sequence[t.Any]] = list(zip(*columns)) if changed else rows
-    if not (suspects or firsts):
-        return escaped
-    escaped = list(escaped)
-    delimiter = t.cast(str, delimiter)
-    for j in suspects:
-        escaped[j] = guard_row(escaped[j], delimiter)
-    for j in firsts:
-        if j not in suspects:
-            escaped[j] = _guard_first(escaped[j], delimiter)
-    return escaped
+        if suspects is not None and signed:
+            suspects.text_column(i, text)
+    done: list[Sequence[t.Any]] = list(zip(*columns)) if changed else rows
+    return done if suspects is None else suspects.guard(done)
 
 
 # -- Content-Disposition ------------------------------------------------------------
@@ -992,13 +1110,11 @@ class CsvStep(Step):
 
         def write(batch: list[t.Any]) -> bytes:
             cells = convert.batch(batch)
-            writer.writerows(
-                escape_rows(cells, delimiter) if escape else decode_rows(cells)
-            )
-            text = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            return _utf8(text)
+            if escape:
+                return _utf8(
+                    _written_rows(writer, buffer, escape_rows(cells, delimiter))
+                )
+            return _utf8(_written_decoded(writer, buffer, cells))
 
         has_header = export.header and labels is not None
         head = b"\xef\xbb\xbf" if self.bom else b""
