@@ -607,13 +607,14 @@ class _Conditional(ResponseDecorator, Step):
                     example="Tue, 01 Dec 2026 10:00:00 GMT",
                 ),
             )
-        doc.error(
-            "304",
-            "Not Modified (GET and HEAD): the representation the client holds"
-            " is current; no body.",
-            headers={"ETag": etag},
-        )
-        doc.notes[_NOTE_304] = True
+        if doc.for_method("GET", "HEAD"):
+            doc.error(
+                "304",
+                "Not Modified (GET and HEAD): the representation the client holds"
+                " is current; no body.",
+                headers={"ETag": etag},
+            )
+            doc.notes[_NOTE_304] = True
         doc.error("400", "Bad Request: `If-Match` or `If-None-Match` is malformed.")
         doc.error(
             "412",
@@ -621,7 +622,7 @@ class _Conditional(ResponseDecorator, Step):
             " hold (the resource changed), or `If-None-Match` matches on a"
             " method other than GET or HEAD.",
         )
-        if self.required:
+        if self.required and doc.for_method(*self.required):
             methods = ", ".join(sorted(self.required))
             dated = "" if self.last_modified is None else " (or `If-Unmodified-Since`)"
             doc.error(

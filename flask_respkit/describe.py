@@ -94,7 +94,10 @@ class Description:
     :meth:`error` (merged).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, method: str | None = None) -> None:
+        #: The HTTP method of the operation, upper-case (``"PUT"``), or
+        #: ``None`` when the description is for every method of the view.
+        self.method = None if method is None else method.upper()
         #: Query, header and path parameters: ``name``, ``in``, ``required``,
         #: ``description``, ``schema``.
         self.parameters: list[JSON] = []
@@ -209,6 +212,11 @@ class Description:
     def component(self, kind: str, name: str, value: Mapping[str, t.Any]) -> None:
         """A reusable component (``kind``: ``"schemas"``...)."""
         self.components.setdefault(kind, {}).setdefault(name, dict(value))
+
+    def for_method(self, *methods: str) -> bool:
+        """Whether the operation is one of ``methods`` (upper-case), or of
+        unknown method (then it may be any)."""
+        return self.method is None or self.method in methods
 
     def error_statuses(self) -> Iterable[str]:
         """The error statuses described so far."""

@@ -81,12 +81,14 @@ def describe(
     settings: Mapping[str, t.Any],
     app: Flask | None = None,
     endpoint: str | None = None,
+    method: str | None = None,
 ) -> Description | None:
     """What ``decorators`` (innermost first), and what the families apply to
     ``endpoint`` app-wide, add to an operation; ``None`` when nothing does.
 
     :param decorators: The kit's decorators on the view of the operation.
     :param settings: The app's ``RESPKIT_*`` settings.
+    :param method: The operation's HTTP method (``"put"``), if known.
     """
     chain = list(decorators)
     if app is not None and endpoint is not None:
@@ -94,7 +96,7 @@ def describe(
             chain.extend(app_decorators(app, endpoint, decorators))
     if not chain:
         return None
-    doc = Description()
+    doc = Description(method)
     for decorator in chain:
         decorator.describe(doc, settings)
     for describe_app in family_hooks("describe_app"):
@@ -299,7 +301,7 @@ class RespKitPlugin(BasePlugin):
             found = operations[method]
             if not isinstance(found, dict):
                 continue
-            doc = describe(_decorators(view, method), settings, app, endpoint)
+            doc = describe(_decorators(view, method), settings, app, endpoint, method)
             if doc is not None:
                 if rule is not None:  # FlaskPlugin documents no path parameter
                     doc.parameters[:0] = _path_parameters(rule)
